@@ -1,0 +1,264 @@
+package io.vigil.models;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Mamba decoder's recurrent step graph ({@code decoder_step.onnx}): the immutable model.
+ * Per-stream memory lives in {@link StreamState}; {@code step} reads B states, stacks them along
+ * the batch axis into {@code [L, B, ...]}, runs one ONNX call and writes the new states back into
+ * the same {@code StreamState} objects.
+ *
+ * <p>Thread-safe (the session allows concurrent {@code run}); a given {@code StreamState} must not
+ * be stepped from two threads at once, nor appear twice in one batch. See {@code package-info.java}
+ * for the glossary.
+ */
+public final class MambaDecoder {
+
+    static final String IN_FRAME_TOKEN = "frame_token";
+    static final String IN_TOKEN_ID = "token_id";
+    static final String IN_IS_FRAME = "is_frame";
+    static final String IN_CONV = "conv_state";
+    static final String IN_SSM = "ssm_state";
+    static final String OUT_LOGITS = "logits";
+    static final String OUT_CONV = "conv_state_out";
+    static final String OUT_SSM = "ssm_state_out";
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Path modelDir;
+    private final String graph;
+    private final MambaConfig config;
+    private final int tokenDim; // D
+    private final int vocabSize; // V
+
+    MambaDecoder(OrtEnvironment env, OrtSession session, Manifest m) {
+        this.env = env;
+        this.session = session;
+        this.modelDir = m.dir();
+        this.graph = m.graphs().step();
+        this.config = m.mamba();
+        this.tokenDim = m.tokenDim();
+        this.vocabSize = m.vocabSize();
+        Tensors.requireNames(
+                graph,
+                "input",
+                session.getInputNames(),
+                IN_FRAME_TOKEN,
+                IN_TOKEN_ID,
+                IN_IS_FRAME,
+                IN_CONV,
+                IN_SSM);
+        Tensors.requireNames(
+                graph, "output", session.getOutputNames(), OUT_LOGITS, OUT_CONV, OUT_SSM);
+    }
+
+    public MambaConfig config() {
+        return config;
+    }
+
+    /** D, the frame token width. */
+    public int tokenDim() {
+        return tokenDim;
+    }
+
+    /** V, the logits' width. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** A new stream's state (all zeros). */
+    public StreamState newState() {
+        return StreamState.zeros(config);
+    }
+
+    /**
+     * Steps B streams by one frame token each; {@code framesSeen} of each grows by one.
+     *
+     * @param tokens {@code [B][D]}, from {@link FrameEncoder}
+     * @return next-token logits {@code [B][V]}
+     */
+    public float[][] stepFrames(List<StreamState> states, float[][] tokens) {
+        boolean[] isFrame = new boolean[states.size()];
+        Arrays.fill(isFrame, true);
+        return step(states, tokens, null, isFrame);
+    }
+
+    /**
+     * Steps B streams by one text token each; {@code framesSeen} does not change. Text steps belong
+     * on copies of the live state ({@link TextGenerator} does that).
+     *
+     * @param tokenIds {@code [B]}
+     * @return next-token logits {@code [B][V]}
+     */
+    public float[][] stepText(List<StreamState> states, int[] tokenIds) {
+        return step(states, null, tokenIds, new boolean[states.size()]);
+    }
+
+    /** One stream, one frame token {@code [D]}; returns logits {@code [V]}. */
+    public float[] stepFrame(StreamState state, float[] token) {
+        return stepFrames(List.of(state), new float[][] {token})[0];
+    }
+
+    /** One stream, one text token; returns logits {@code [V]}. */
+    public float[] stepText(StreamState state, int tokenId) {
+        return stepText(List.of(state), new int[] {tokenId})[0];
+    }
+
+    /**
+     * The general step: row b is a frame step ({@code isFrame[b]}, token {@code frameTokens[b]}) or
+     * a text step (token id {@code tokenIds[b]}).
+     *
+     * @param frameTokens {@code [B][D]}, or null when no row is a frame step
+     * @param tokenIds {@code [B]}, or null when every row is a frame step
+     * @param isFrame {@code [B]}
+     * @return logits {@code [B][V]}
+     */
+    public float[][] step(
+            List<StreamState> states, float[][] frameTokens, int[] tokenIds, boolean[] isFrame) {
+        int b = states.size();
+        if (b == 0) {
+            return new float[0][];
+        }
+        if (isFrame.length != b
+                || (frameTokens != null && frameTokens.length != b)
+                || (tokenIds != null && tokenIds.length != b)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "batch of %d states with %s frame tokens, %s token ids, %d flags",
+                            b,
+                            frameTokens == null ? "no" : frameTokens.length,
+                            tokenIds == null ? "no" : tokenIds.length,
+                            isFrame.length));
+        }
+        int layers = config.layers();
+        int convBlock = config.dInner() * (config.dConv() - 1); // [d_inner, d_conv-1]
+        int ssmBlock = config.dInner() * config.dState(); // [d_inner, d_state]
+
+        FloatBuffer frameBuf = Tensors.floats(b * tokenDim); // [B, D]
+        LongBuffer idBuf = Tensors.longs(b); // [B]
+        FloatBuffer flagBuf = Tensors.floats(b); // [B]
+        FloatBuffer convBuf = Tensors.floats(layers * b * convBlock); // [L, B, d_inner, d_conv-1]
+        FloatBuffer ssmBuf = Tensors.floats(layers * b * ssmBlock); // [L, B, d_inner, d_state]
+        float[] zeros = new float[tokenDim];
+        for (int i = 0; i < b; i++) {
+            StreamState s = states.get(i);
+            if (!s.fits(config)) {
+                throw new ModelException(
+                        "state " + s + " does not fit model " + modelDir + " (" + config + ")");
+            }
+            if (isFrame[i]) {
+                if (frameTokens == null || frameTokens[i] == null) {
+                    throw new IllegalArgumentException(
+                            "row " + i + " is a frame step without token");
+                }
+                if (frameTokens[i].length != tokenDim) {
+                    throw new ModelException(
+                            String.format(
+                                    "frame token %d has %d floats, model %s takes D=%d",
+                                    i, frameTokens[i].length, modelDir, tokenDim));
+                }
+                frameBuf.put(frameTokens[i]);
+                idBuf.put(0L);
+                flagBuf.put(1f);
+            } else {
+                if (tokenIds == null) {
+                    throw new IllegalArgumentException("row " + i + " is a text step without id");
+                }
+                int id = tokenIds[i];
+                if (id < 0 || id >= vocabSize) {
+                    throw new IllegalArgumentException(
+                            "token id " + id + " outside the vocabulary of " + vocabSize);
+                }
+                frameBuf.put(zeros);
+                idBuf.put(id);
+                flagBuf.put(0f);
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            for (int i = 0; i < b; i++) {
+                StreamState s = states.get(i);
+                convBuf.put(s.conv(), l * convBlock, convBlock);
+                ssmBuf.put(s.ssm(), l * ssmBlock, ssmBlock);
+            }
+        }
+        frameBuf.rewind();
+        idBuf.rewind();
+        flagBuf.rewind();
+        convBuf.rewind();
+        ssmBuf.rewind();
+
+        long[] convShape = {layers, b, config.dInner(), config.dConv() - 1};
+        long[] ssmShape = {layers, b, config.dInner(), config.dState()};
+        try (OnnxTensor frameT = OnnxTensor.createTensor(env, frameBuf, new long[] {b, tokenDim});
+                OnnxTensor idT = OnnxTensor.createTensor(env, idBuf, new long[] {b});
+                OnnxTensor flagT = OnnxTensor.createTensor(env, flagBuf, new long[] {b});
+                OnnxTensor convT = OnnxTensor.createTensor(env, convBuf, convShape);
+                OnnxTensor ssmT = OnnxTensor.createTensor(env, ssmBuf, ssmShape);
+                OrtSession.Result result =
+                        session.run(
+                                Map.of(
+                                        IN_FRAME_TOKEN, frameT,
+                                        IN_TOKEN_ID, idT,
+                                        IN_IS_FRAME, flagT,
+                                        IN_CONV, convT,
+                                        IN_SSM, ssmT))) {
+            FloatBuffer logits = Tensors.output(result, OUT_LOGITS); // [B, V]
+            FloatBuffer convOut = Tensors.output(result, OUT_CONV); // [L, B, d_inner, d_conv-1]
+            FloatBuffer ssmOut = Tensors.output(result, OUT_SSM); // [L, B, d_inner, d_state]
+            if (logits.remaining() != b * vocabSize
+                    || convOut.remaining() != layers * b * convBlock
+                    || ssmOut.remaining() != layers * b * ssmBlock) {
+                throw new ModelException(
+                        String.format(
+                                "step graph %s/%s returned %d logits, %d conv, %d ssm floats for"
+                                        + " B=%d; expected [B, %d], %s, %s",
+                                modelDir,
+                                graph,
+                                logits.remaining(),
+                                convOut.remaining(),
+                                ssmOut.remaining(),
+                                b,
+                                vocabSize,
+                                Arrays.toString(convShape),
+                                Arrays.toString(ssmShape)));
+            }
+            for (int l = 0; l < layers; l++) {
+                for (int i = 0; i < b; i++) {
+                    StreamState s = states.get(i);
+                    convOut.get(s.conv(), l * convBlock, convBlock);
+                    ssmOut.get(s.ssm(), l * ssmBlock, ssmBlock);
+                }
+            }
+            float[][] out = new float[b][vocabSize]; // [B][V]
+            for (int i = 0; i < b; i++) {
+                logits.get(out[i]);
+                if (isFrame[i]) {
+                    states.get(i).incrementFramesSeen();
+                }
+            }
+            return out;
+        } catch (OrtException e) {
+            throw ModelException.ort(
+                    modelDir,
+                    graph,
+                    "step B=" + b,
+                    String.join(
+                            ", ",
+                            ModelException.shape(IN_FRAME_TOKEN, b, tokenDim),
+                            ModelException.shape(IN_TOKEN_ID, b),
+                            ModelException.shape(IN_IS_FRAME, b),
+                            ModelException.shape(IN_CONV, convShape),
+                            ModelException.shape(IN_SSM, ssmShape)),
+                    e);
+        }
+    }
+}
