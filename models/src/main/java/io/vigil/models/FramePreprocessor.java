@@ -70,7 +70,9 @@ public final class FramePreprocessor {
     }
 
     /**
-     * A packed 8-bit 3-channel JavaCV frame.
+     * A packed 8-bit 3-bytes-per-pixel JavaCV frame (BGR24 or RGB24) with any row stride. {@code
+     * imageChannels} is not trusted: JavaCV infers it as stride / width, which reads a padded BGR24
+     * row as 4 channels.
      *
      * @param bgr true for BGR24 (FFmpeg's default in JavaCV), false for RGB24
      * @return {@code [3, H, W]}
@@ -79,11 +81,9 @@ public final class FramePreprocessor {
         if (frame == null || frame.image == null || frame.image.length == 0) {
             throw new IllegalArgumentException("frame has no image");
         }
-        if (frame.imageDepth != Frame.DEPTH_UBYTE || frame.imageChannels != 3) {
+        if (frame.imageDepth != Frame.DEPTH_UBYTE) {
             throw new IllegalArgumentException(
-                    String.format(
-                            "need an 8-bit 3-channel frame, got depth %d channels %d",
-                            frame.imageDepth, frame.imageChannels));
+                    "need an 8-bit frame, got depth " + frame.imageDepth);
         }
         int w = frame.imageWidth;
         int h = frame.imageHeight;

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * matter.
  *
  * <p>Bad input never escapes as anything but {@link VideoDecodeException}: garbage and truncated
- * containers, streams without video, chunks without frames. Stateless and thread-safe; each call
- * opens its own grabber.
+ * containers, streams without video, chunks without frames. An MPEG-TS chunk that is not a whole
+ * number of 188-byte packets is rejected as truncated. A chunk cut exactly at a packet boundary
+ * cannot be told from a shorter one: it yields the frames that decode intact; the frame that was
+ * cut is dropped, not concealed ({@code err_detect=explode}), so no damaged picture reaches the
+ * model. Stateless and thread-safe; each call opens its own grabber.
  */
 public final class ChunkDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkDecoder.class);
@@ -68,10 +71,19 @@ public final class ChunkDecoder {
         if (data == null || data.length == 0) {
             throw new VideoDecodeException(Reason.CHUNK_EMPTY, "no bytes");
         }
+        if ("mpegts".equals(format) && isTruncatedTs(data)) {
+            throw new VideoDecodeException(
+                    Reason.CHUNK_UNDECODABLE,
+                    "truncated MPEG-TS: "
+                            + data.length
+                            + " bytes is not a whole number of 188-byte packets");
+        }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(data), 0);
         try {
             grabber.setFormat(format);
             grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+            // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
+            grabber.setVideoOption("err_detect", "explode");
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -145,26 +157,36 @@ public final class ChunkDecoder {
         }
     }
 
-    /** Copies a packed 8-bit 3-channel frame into a tight {@code [h, w, 3]} array. */
+    /** 188-byte packets (sync bytes at 0 and 188) but a length that is not a multiple of 188. */
+    static boolean isTruncatedTs(byte[] data) {
+        boolean packetised = data.length > 188 && data[0] == 0x47 && data[188] == 0x47;
+        boolean shortPacket = data.length < 188 && data[0] == 0x47;
+        return (packetised && data.length % 188 != 0) || shortPacket;
+    }
+
+    /**
+     * Copies a packed RGB24 frame into a tight {@code [h, w, 3]} array. JavaCV infers {@code
+     * imageChannels} as stride / width, which is wrong when FFmpeg pads rows (a 96-pixel RGB24 row
+     * of 288 bytes has a 384-byte stride and reads as "4 channels"), so only the stride is used.
+     */
     static byte[] copyRgb(Frame f) {
         int w = f.imageWidth;
         int h = f.imageHeight;
         int row = 3 * w;
         int stride = f.imageStride;
-        if (f.imageChannels != 3 || f.imageDepth != Frame.DEPTH_UBYTE) {
-            throw new IllegalStateException(
-                    "expected RGB24, got " + f.imageChannels + " channels depth " + f.imageDepth);
-        }
         ByteBuffer buf = ((ByteBuffer) f.image[0]).duplicate();
+        if (f.imageDepth != Frame.DEPTH_UBYTE
+                || stride < row
+                || buf.capacity() < stride * (h - 1) + row) {
+            throw new IllegalStateException(
+                    String.format(
+                            "unexpected frame layout: %dx%d depth %d stride %d, %d bytes",
+                            w, h, f.imageDepth, stride, buf.capacity()));
+        }
         byte[] out = new byte[row * h];
-        if (stride == row) {
-            buf.position(0);
-            buf.get(out);
-        } else {
-            for (int y = 0; y < h; y++) {
-                buf.position(y * stride);
-                buf.get(out, y * row, row);
-            }
+        for (int y = 0; y < h; y++) {
+            buf.position(y * stride);
+            buf.get(out, y * row, row);
         }
         return out;
     }

@@ -11,9 +11,9 @@ import org.bytedeco.javacv.FrameRecorder;
 
 /**
  * Encodes RGB frames as H.264 (openh264, the encoder JavaCV's FFmpeg build ships) in an MPEG-TS
- * byte array, in memory: real encoded video for {@code vigil eval}, tests and the demo. Frame i has
- * presentation time {@code i / fps}; a keyframe every {@code gop} frames. Width and height must be
- * even (YUV 4:2:0). Immutable; each call has its own recorder.
+ * byte array (or Matroska), in memory: real encoded video for {@code vigil eval}, tests and the
+ * demo. Frame i has presentation time {@code i / fps}; a keyframe every {@code gop} frames. Width
+ * and height must be even (YUV 4:2:0). Immutable; each call has its own recorder.
  */
 public final class ClipEncoder {
 
@@ -47,13 +47,22 @@ public final class ClipEncoder {
      * @return MPEG-TS bytes
      */
     public byte[] encode(List<byte[]> rgbFrames, int width, int height) {
+        return encode(rgbFrames, width, height, "mpegts");
+    }
+
+    /**
+     * @param format FFmpeg muxer: {@code "mpegts"} or {@code "matroska"} (streamable, written
+     *     without seeking back)
+     * @return the container bytes
+     */
+    public byte[] encode(List<byte[]> rgbFrames, int width, int height, String format) {
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException(
                     "width and height must be even and > 0: " + width + "x" + height);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out, width, height, 0);
-        rec.setFormat("mpegts");
+        rec.setFormat(format);
         rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
         rec.setVideoCodecName("libopenh264");
         rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
