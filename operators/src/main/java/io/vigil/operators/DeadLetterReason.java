@@ -1,0 +1,27 @@
+package io.vigil.operators;
+
+/**
+ * Stable reason codes of {@link io.vigil.schemas.DeadLetter#getReason()}; {@code docs/topics.md}
+ * lists them. Never rename one: dashboards and alerts match on the code.
+ */
+public enum DeadLetterReason {
+    /** The Kafka record's value is not a valid Avro record of the topic's schema. */
+    RECORD_MALFORMED,
+    /** The chunk's data is larger than {@code vigil.chunk.max-size} (1 MB). */
+    CHUNK_OVERSIZED,
+    /** A chunk with a seq already processed for its stream; dropped. */
+    CHUNK_DUPLICATE,
+    /**
+     * A gap (seq ahead of the next expected; the chunk is still decoded) or a late chunk (a seq
+     * skipped earlier; dropped, since the memory cannot go back in time).
+     */
+    CHUNK_OUT_OF_ORDER,
+    /** FFmpeg could not open or decode the chunk (corrupt, truncated). */
+    CHUNK_UNDECODABLE,
+    /** The chunk is a readable container without a video stream (e.g. audio only). */
+    CHUNK_NOT_VIDEO,
+    /** The chunk has no bytes, or its video yields no frame. */
+    CHUNK_EMPTY,
+    /** Any other failure while handling one record; the job carries on. */
+    INTERNAL_ERROR
+}

@@ -1,0 +1,269 @@
+package io.vigil.operators.decode;
+
+import io.vigil.models.FramePreprocessor;
+import io.vigil.models.Manifest;
+import io.vigil.models.video.ChunkDecoder;
+import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.VideoDecodeException;
+import io.vigil.operators.DeadLetterReason;
+import io.vigil.operators.DeadLetters;
+import io.vigil.operators.StateTtl;
+import io.vigil.operators.source.ChunkEnvelope;
+import io.vigil.operators.source.EnvelopeRouter;
+import io.vigil.schemas.VideoChunk;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per stream (keyed by streamId): checks the chunk's seq, decodes the chunk with JavaCV/FFmpeg,
+ * samples frames at the configured rate by media time and emits them preprocessed ({@code [3, H,
+ * W]} floats). Pixels never leave this task: the encoder is chained to it.
+ *
+ * <p>Seq policy, per stream ({@code docs/runbook-understand.md}):
+ *
+ * <ul>
+ *   <li>seq = next expected: decoded.
+ *   <li>seq ahead (a gap): a {@code CHUNK_OUT_OF_ORDER} dead letter names the missing seqs, and the
+ *       chunk is still decoded (every chunk is self-contained); the skipped seqs are remembered
+ *       (the newest {@value #MAX_REMEMBERED_GAPS}).
+ *   <li>seq behind, one of the skipped ones: a late chunk, {@code CHUNK_OUT_OF_ORDER}, dropped (the
+ *       memory cannot go back in time).
+ *   <li>seq behind otherwise: {@code CHUNK_DUPLICATE}, dropped.
+ * </ul>
+ *
+ * A chunk that fails to decode is a dead letter with the decoder's reason code and still counts as
+ * received. After a chunk with {@code last = true} the stream's decoder state is cleared (the id
+ * may start again from seq 0) and an end-of-stream marker goes downstream.
+ *
+ * <p>Keyed state: next expected seq, the sampler's next sample time, skipped seqs.
+ */
+public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, StreamFrame> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
+
+    /** Most skipped seqs remembered per stream to tell late chunks from duplicates. */
+    public static final int MAX_REMEMBERED_GAPS = 64;
+
+    private final String modelDir;
+    private final double sampleFps;
+    private final Duration idleTtl;
+
+    private transient FramePreprocessor preprocessor;
+    private transient ChunkDecoder chunkDecoder;
+    private transient DecoderMetrics metrics;
+    private transient ValueState<Long> nextSeq;
+    private transient ValueState<Long> nextSampleMs;
+    private transient ValueState<long[]> skipped;
+
+    /**
+     * @param modelDir the model folder (only its manifest is read: frame size, normalisation)
+     * @param sampleFps frames sampled per second of media time
+     * @param idleTtl state TTL (zero: keep forever)
+     */
+    public FrameDecoder(String modelDir, double sampleFps, Duration idleTtl) {
+        if (!(sampleFps > 0)) {
+            throw new IllegalArgumentException("sampleFps must be > 0: " + sampleFps);
+        }
+        this.modelDir = modelDir;
+        this.sampleFps = sampleFps;
+        this.idleTtl = idleTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        Manifest manifest = Manifest.load(Path.of(modelDir));
+        preprocessor = new FramePreprocessor(manifest);
+        chunkDecoder = new ChunkDecoder();
+        metrics = new DecoderMetrics(getRuntimeContext().getMetricGroup());
+        nextSeq =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("nextSeq", Types.LONG),
+                                        idleTtl));
+        nextSampleMs =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("nextSampleMs", Types.LONG),
+                                        idleTtl));
+        skipped =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>(
+                                                "skippedSeqs",
+                                                PrimitiveArrayTypeInfo
+                                                        .LONG_PRIMITIVE_ARRAY_TYPE_INFO),
+                                        idleTtl));
+        LOG.info(
+                "FrameDecoder open: model {} frame {}x{}, {} fps",
+                manifest.id(),
+                preprocessor.width(),
+                preprocessor.height(),
+                sampleFps);
+    }
+
+    @Override
+    public void processElement(ChunkEnvelope in, Context ctx, Collector<StreamFrame> out)
+            throws Exception {
+        metrics.chunksIn.inc();
+        VideoChunk chunk = in.chunk;
+        String streamId = chunk.getStreamId();
+        long seq = chunk.getSeq();
+        long expected = nextSeq.value() == null ? 0L : nextSeq.value();
+        if (seq < expected) {
+            long[] gaps = skipped.value();
+            if (contains(gaps, seq)) {
+                skipped.update(remove(gaps, seq));
+                metrics.outOfOrder.inc();
+                dead(
+                        ctx,
+                        in,
+                        DeadLetterReason.CHUNK_OUT_OF_ORDER,
+                        String.format(
+                                "late chunk %s#%d arrived after #%d; dropped, the memory has"
+                                        + " moved past it",
+                                streamId, seq, expected - 1));
+            } else {
+                metrics.duplicates.inc();
+                dead(
+                        ctx,
+                        in,
+                        DeadLetterReason.CHUNK_DUPLICATE,
+                        String.format(
+                                "chunk %s#%d was already received (next expected #%d); dropped",
+                                streamId, seq, expected));
+            }
+            return;
+        }
+        if (seq > expected) {
+            metrics.outOfOrder.inc();
+            skipped.update(addRange(skipped.value(), expected, seq));
+            dead(
+                    ctx,
+                    in,
+                    DeadLetterReason.CHUNK_OUT_OF_ORDER,
+                    String.format(
+                            "gap in %s: expected #%d, got #%d (%d chunk(s) missing); this chunk"
+                                    + " is decoded",
+                            streamId, expected, seq, seq - expected));
+        }
+        nextSeq.update(seq + 1);
+        decodeAndSample(in, ctx, out);
+        if (chunk.getLast()) {
+            metrics.streamsEnded.inc();
+            out.collect(StreamFrame.end(streamId, seq, chunk.getMediaEndMs()));
+            nextSeq.clear();
+            nextSampleMs.clear();
+            skipped.clear();
+        }
+    }
+
+    private void decodeAndSample(ChunkEnvelope in, Context ctx, Collector<StreamFrame> out)
+            throws Exception {
+        VideoChunk chunk = in.chunk;
+        List<DecodedFrame> frames;
+        long t0 = System.nanoTime();
+        try {
+            frames =
+                    chunkDecoder.decode(
+                            bytes(chunk.getData()), chunk.getContainer(), chunk.getMediaStartMs());
+        } catch (VideoDecodeException e) {
+            metrics.decodeErrors.inc();
+            dead(ctx, in, DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            metrics.decodeErrors.inc();
+            LOG.warn("Unexpected failure decoding {}", in, e);
+            dead(ctx, in, DeadLetterReason.INTERNAL_ERROR, "decoding failed: " + e);
+            return;
+        }
+        metrics.decodeMillis.update((System.nanoTime() - t0) / 1_000_000L);
+        metrics.chunksDecoded.inc();
+        metrics.framesDecoded.inc(frames.size());
+        Long saved = nextSampleMs.value();
+        FrameSampler sampler = new FrameSampler(sampleFps, saved == null ? 0L : saved);
+        for (DecodedFrame f : frames) {
+            if (sampler.accept(f.ptsMs())) {
+                float[] pixels = preprocessor.preprocess(f.rgb(), f.width(), f.height()); // [3,H,W]
+                metrics.framesSampled.inc();
+                out.collect(
+                        StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), pixels));
+            } else {
+                metrics.framesDropped.inc();
+            }
+        }
+        nextSampleMs.update(sampler.nextSampleMs());
+    }
+
+    private void dead(Context ctx, ChunkEnvelope in, DeadLetterReason reason, String message) {
+        metrics.deadLetters.inc();
+        ctx.output(
+                EnvelopeRouter.DEAD_LETTERS,
+                DeadLetters.of(
+                        in.topic,
+                        in.partition,
+                        in.offset,
+                        in.chunk.getStreamId(),
+                        reason,
+                        message,
+                        in.chunk.getData()));
+    }
+
+    static byte[] bytes(ByteBuffer data) {
+        ByteBuffer b = data.duplicate();
+        if (b.hasArray()
+                && b.arrayOffset() == 0
+                && b.position() == 0
+                && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    static boolean contains(long[] a, long v) {
+        if (a == null) {
+            return false;
+        }
+        for (long x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static long[] remove(long[] a, long v) {
+        return Arrays.stream(a).filter(x -> x != v).toArray();
+    }
+
+    /** {@code a} plus {@code [from, to)}, keeping the newest {@value #MAX_REMEMBERED_GAPS}. */
+    static long[] addRange(long[] a, long from, long to) {
+        long start = Math.max(from, to - MAX_REMEMBERED_GAPS);
+        long[] base = a == null ? new long[0] : a;
+        long[] all = new long[base.length + (int) (to - start)];
+        System.arraycopy(base, 0, all, 0, base.length);
+        for (long s = start; s < to; s++) {
+            all[base.length + (int) (s - start)] = s;
+        }
+        return all.length <= MAX_REMEMBERED_GAPS
+                ? all
+                : Arrays.copyOfRange(all, all.length - MAX_REMEMBERED_GAPS, all.length);
+    }
+}

@@ -1,0 +1,54 @@
+package io.vigil.operators.memory;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/** Metrics of {@link StreamMemoryFunction}. */
+public final class MemoryMetrics {
+    public static final String GROUP = "vigilMemory";
+    public static final String FRAMES_STEPPED = "framesStepped";
+    public static final String STEP_MICROS = "stepMicros";
+    public static final String STATE_BYTES = "stateBytes";
+    public static final String STREAMS_STARTED = "streamsStarted";
+    public static final String STREAMS_ENDED = "streamsEnded";
+    public static final String CAPTIONS = "captions";
+    public static final String CAPTION_MICROS = "captionMicros";
+    public static final String QUESTIONS = "questions";
+    public static final String ANSWERS = "answers";
+    public static final String UNANSWERED = "unanswered";
+    public static final String ANSWER_MICROS = "answerMicros";
+
+    public final Counter framesStepped;
+
+    /** One Mamba frame step (B = 1), µs, including the state's (de)serialisation. */
+    public final Histogram stepMicros;
+
+    /** Bytes of one stream's memory in keyed state (constant for a model). */
+    public final Histogram stateBytes;
+
+    public final Counter streamsStarted;
+    public final Counter streamsEnded;
+    public final Counter captions;
+    public final Histogram captionMicros;
+    public final Counter questions;
+    public final Counter answers;
+    public final Counter unanswered;
+    public final Histogram answerMicros;
+
+    public MemoryMetrics(MetricGroup parent) {
+        MetricGroup g = parent.addGroup(GROUP);
+        framesStepped = g.counter(FRAMES_STEPPED);
+        stepMicros = g.histogram(STEP_MICROS, new DescriptiveStatisticsHistogram(1000));
+        stateBytes = g.histogram(STATE_BYTES, new DescriptiveStatisticsHistogram(100));
+        streamsStarted = g.counter(STREAMS_STARTED);
+        streamsEnded = g.counter(STREAMS_ENDED);
+        captions = g.counter(CAPTIONS);
+        captionMicros = g.histogram(CAPTION_MICROS, new DescriptiveStatisticsHistogram(1000));
+        questions = g.counter(QUESTIONS);
+        answers = g.counter(ANSWERS);
+        unanswered = g.counter(UNANSWERED);
+        answerMicros = g.histogram(ANSWER_MICROS, new DescriptiveStatisticsHistogram(1000));
+    }
+}

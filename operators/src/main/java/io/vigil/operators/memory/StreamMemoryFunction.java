@@ -1,0 +1,245 @@
+package io.vigil.operators.memory;
+
+import io.vigil.models.MambaDecoder;
+import io.vigil.models.ModelOptions;
+import io.vigil.models.StreamState;
+import io.vigil.models.TextGenerator;
+import io.vigil.models.VigilModel;
+import io.vigil.operators.StateTtl;
+import io.vigil.operators.encode.FrameToken;
+import io.vigil.schemas.Answer;
+import io.vigil.schemas.Caption;
+import io.vigil.schemas.Question;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stream's memory (keyed by streamId): the Mamba decoder's recurrent state, stepped once per
+ * frame token, kept in keyed state as {@code StreamState.toBytes()} (a {@code byte[]}: no Kryo).
+ * Captions go to the main output, answers to {@link #ANSWERS}.
+ *
+ * <p><b>Captions.</b> Media time is cut into segments of {@code segmentLength}; segment {@code i}
+ * is {@code [i*len, (i+1)*len)}. When the first frame of a later segment arrives, the pending
+ * segment is captioned from the state after its last frame (before the new frame is stepped); on
+ * the end-of-stream marker the last segment is captioned, ending at the stream's end. A segment
+ * without frames gets no caption. A caption is generated on a copy of the state.
+ *
+ * <p><b>Answers.</b> Every question gets exactly one {@link Answer}: generated from a copy of the
+ * live state, so the memory is untouched; or, when it cannot be answered, {@code answered=false}
+ * and a plain sentence ({@link QuestionCheck}).
+ *
+ * <p><b>Finished streams.</b> After the end-of-stream marker the memory is kept for questions; if
+ * the same streamId then sends frames again, its memory starts afresh from zeros.
+ *
+ * <p>Keyed state: {@code memory} (bytes), {@code pendingSegment}, {@code lastFrameMs}, {@code
+ * ended}; all under the idle TTL policy ({@link StateTtl}).
+ */
+public class StreamMemoryFunction
+        extends KeyedCoProcessFunction<String, FrameToken, Question, Caption> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamMemoryFunction.class);
+
+    /** Side output of the answers. */
+    public static final OutputTag<Answer> ANSWERS =
+            new OutputTag<>("answers", TypeInformation.of(Answer.class));
+
+    private final String modelDir;
+    private final long segmentMs;
+    private final int maxQuestionChars;
+    private final Duration idleTtl;
+    private final int threads;
+
+    private transient VigilModel model;
+    private transient MambaDecoder decoder;
+    private transient TextGenerator generator;
+    private transient MemoryMetrics metrics;
+    private transient ValueState<byte[]> memory;
+    private transient ValueState<Long> pendingSegment;
+    private transient ValueState<Long> lastFrameMs;
+    private transient ValueState<Boolean> ended;
+
+    /**
+     * @param modelDir the model folder
+     * @param segmentLength media-time length of a caption segment
+     * @param maxQuestionChars longer questions are not answered
+     * @param idleTtl state TTL (zero: keep forever)
+     * @param threads ONNX Runtime intra-op threads
+     */
+    public StreamMemoryFunction(
+            String modelDir,
+            Duration segmentLength,
+            int maxQuestionChars,
+            Duration idleTtl,
+            int threads) {
+        if (segmentLength.toMillis() <= 0) {
+            throw new IllegalArgumentException("segment length must be > 0: " + segmentLength);
+        }
+        this.modelDir = modelDir;
+        this.segmentMs = segmentLength.toMillis();
+        this.maxQuestionChars = maxQuestionChars;
+        this.idleTtl = idleTtl;
+        this.threads = threads;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model =
+                VigilModel.load(
+                        Path.of(modelDir), ModelOptions.defaults().withIntraOpThreads(threads));
+        decoder = model.decoder();
+        generator = model.generator();
+        metrics = new MemoryMetrics(getRuntimeContext().getMetricGroup());
+        memory =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>(
+                                                "memory",
+                                                PrimitiveArrayTypeInfo
+                                                        .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                                        idleTtl));
+        pendingSegment =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("pendingSegment", Types.LONG),
+                                        idleTtl));
+        lastFrameMs =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("lastFrameMs", Types.LONG),
+                                        idleTtl));
+        ended =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("ended", Types.BOOLEAN),
+                                        idleTtl));
+        LOG.info(
+                "StreamMemory open: model {} on {}, segment {} ms, state {} bytes per stream",
+                model.id(),
+                model.provider(),
+                segmentMs,
+                model.newState().sizeBytes());
+    }
+
+    @Override
+    public void processElement1(FrameToken t, Context ctx, Collector<Caption> out)
+            throws Exception {
+        if (t.endOfStream) {
+            endStream(t, out);
+            return;
+        }
+        byte[] bytes = memory.value();
+        StreamState state;
+        if (bytes == null || Boolean.TRUE.equals(ended.value())) {
+            state = model.newState();
+            pendingSegment.clear();
+            ended.clear();
+            metrics.streamsStarted.inc();
+        } else {
+            state = StreamState.fromBytes(bytes);
+        }
+        long segment = Math.floorDiv(t.ptsMs, segmentMs);
+        Long pending = pendingSegment.value();
+        if (pending != null && pending != segment) {
+            out.collect(caption(t.streamId, state, pending, (pending + 1) * segmentMs));
+        }
+        long t0 = System.nanoTime();
+        decoder.stepFrames(List.of(state), new float[][] {t.token}); // [1][D] -> logits [1][V]
+        byte[] updated = state.toBytes();
+        memory.update(updated);
+        metrics.stepMicros.update((System.nanoTime() - t0) / 1000L);
+        metrics.stateBytes.update(updated.length);
+        metrics.framesStepped.inc();
+        pendingSegment.update(segment);
+        lastFrameMs.update(t.ptsMs);
+    }
+
+    private void endStream(FrameToken t, Collector<Caption> out) throws Exception {
+        metrics.streamsEnded.inc();
+        Long pending = pendingSegment.value();
+        byte[] bytes = memory.value();
+        if (pending != null && bytes != null && !Boolean.TRUE.equals(ended.value())) {
+            long last = lastFrameMs.value() == null ? pending * segmentMs : lastFrameMs.value();
+            long end = Math.min((pending + 1) * segmentMs, Math.max(t.streamEndMs, last + 1));
+            out.collect(caption(t.streamId, StreamState.fromBytes(bytes), pending, end));
+        }
+        pendingSegment.clear();
+        if (bytes != null) {
+            ended.update(true);
+        }
+    }
+
+    private Caption caption(String streamId, StreamState state, long segment, long endMs) {
+        long t0 = System.nanoTime();
+        String text = generator.caption(state);
+        metrics.captionMicros.update((System.nanoTime() - t0) / 1000L);
+        metrics.captions.inc();
+        return Caption.newBuilder()
+                .setStreamId(streamId)
+                .setSegmentStartMs(segment * segmentMs)
+                .setSegmentEndMs(endMs)
+                .setText(text)
+                .setFramesSeen(state.framesSeen())
+                .setModelId(model.id())
+                .setProducedAtMs(System.currentTimeMillis())
+                .build();
+    }
+
+    @Override
+    public void processElement2(Question q, Context ctx, Collector<Caption> out) throws Exception {
+        metrics.questions.inc();
+        byte[] bytes = memory.value();
+        long last = lastFrameMs.value() == null ? 0L : lastFrameMs.value();
+        String why =
+                QuestionCheck.whyNot(
+                        q.getText(),
+                        maxQuestionChars,
+                        q.getStreamId(),
+                        bytes != null,
+                        generator.tokenizer(),
+                        q.getAsOfMediaMs(),
+                        last);
+        Answer.Builder a =
+                Answer.newBuilder()
+                        .setQuestionId(q.getQuestionId())
+                        .setStreamId(q.getStreamId())
+                        .setModelId(model.id());
+        if (why != null) {
+            metrics.unanswered.inc();
+            long frames = bytes == null ? 0L : StreamState.fromBytes(bytes).framesSeen();
+            a.setText(why).setAnswered(false).setFramesSeen(frames);
+        } else {
+            // a fresh object from the stored bytes; the generator works on a copy of it anyway
+            StreamState state = StreamState.fromBytes(bytes);
+            long t0 = System.nanoTime();
+            String text = generator.answer(state, q.getText());
+            metrics.answerMicros.update((System.nanoTime() - t0) / 1000L);
+            metrics.answers.inc();
+            a.setText(text).setAnswered(true).setFramesSeen(state.framesSeen());
+        }
+        ctx.output(ANSWERS, a.setProducedAtMs(System.currentTimeMillis()).build());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+}
