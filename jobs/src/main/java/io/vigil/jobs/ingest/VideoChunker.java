@@ -65,6 +65,24 @@ public final class VideoChunker {
         return chunks;
     }
 
+    /** A file's length in ms as FFmpeg reports it, or -1 when unknown (a live source). */
+    public static long durationMs(String source) {
+        if (SourceOpener.isNetwork(source)) {
+            return -1;
+        }
+        try {
+            FFmpegFrameGrabber grabber = SourceOpener.open(source);
+            try {
+                long us = grabber.getLengthInTime();
+                return us > 0 ? us / 1000 : -1;
+            } finally {
+                close(grabber);
+            }
+        } catch (IngestException e) {
+            return -1;
+        }
+    }
+
     /** Sequence number the next chunk will get. */
     public long nextSeq() {
         return nextSeq;

@@ -1,0 +1,154 @@
+package io.vigil.jobs.eval;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Hits and totals: captions, questions per type, long-video questions. */
+public final class EvalScore {
+    private final Hits captions = new Hits();
+    private final Hits qa = new Hits();
+    private final Hits qaLong = new Hits();
+    private final Map<String, Hits> qaByType = new TreeMap<>();
+    private final Map<String, Hits> qaLongByType = new TreeMap<>();
+    private int videos;
+    private int longVideos;
+    private long frames;
+
+    /** A mutable hit counter. */
+    public static final class Hits {
+        private long hits;
+        private long total;
+
+        void add(boolean hit) {
+            total++;
+            if (hit) {
+                hits++;
+            }
+        }
+
+        void addAll(Hits other) {
+            hits += other.hits;
+            total += other.total;
+        }
+
+        public long hits() {
+            return hits;
+        }
+
+        public long total() {
+            return total;
+        }
+
+        /** Fraction right, or NaN when nothing was scored. */
+        public double rate() {
+            return total == 0 ? Double.NaN : (double) hits / total;
+        }
+    }
+
+    void caption(boolean hit) {
+        captions.add(hit);
+    }
+
+    void question(String type, boolean hit, boolean longVideo) {
+        if (longVideo) {
+            qaLong.add(hit);
+            qaLongByType.computeIfAbsent(type, t -> new Hits()).add(hit);
+        } else {
+            qa.add(hit);
+            qaByType.computeIfAbsent(type, t -> new Hits()).add(hit);
+        }
+    }
+
+    void video(boolean longVideo, long sampledFrames) {
+        if (longVideo) {
+            longVideos++;
+        } else {
+            videos++;
+        }
+        frames += sampledFrames;
+    }
+
+    /** Adds another score's counts (per-thread scores merged at the end). */
+    public synchronized void merge(EvalScore o) {
+        captions.addAll(o.captions);
+        qa.addAll(o.qa);
+        qaLong.addAll(o.qaLong);
+        o.qaByType.forEach((k, v) -> qaByType.computeIfAbsent(k, t -> new Hits()).addAll(v));
+        o.qaLongByType.forEach(
+                (k, v) -> qaLongByType.computeIfAbsent(k, t -> new Hits()).addAll(v));
+        videos += o.videos;
+        longVideos += o.longVideos;
+        frames += o.frames;
+    }
+
+    public Hits captions() {
+        return captions;
+    }
+
+    public Hits qa() {
+        return qa;
+    }
+
+    public Hits qaLong() {
+        return qaLong;
+    }
+
+    public Map<String, Hits> qaByType() {
+        return qaByType;
+    }
+
+    public Map<String, Hits> qaLongByType() {
+        return qaLongByType;
+    }
+
+    public int videos() {
+        return videos;
+    }
+
+    public int longVideos() {
+        return longVideos;
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    /** The human-readable table, one line per figure. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "caption exact", captions);
+        line(sb, "qa", qa);
+        qaByType.forEach((type, h) -> line(sb, "  qa " + type, h));
+        line(sb, "qa_long (earliest events)", qaLong);
+        qaLongByType.forEach((type, h) -> line(sb, "  qa_long " + type, h));
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String name, Hits h) {
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-28s %7s  (%d/%d)%n",
+                        name,
+                        h.total() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * h.rate()),
+                        h.hits(),
+                        h.total()));
+    }
+
+    /** {@code {"caption_exact":…, "qa":…, "qa_long":…, "videos":…, "frames":…}}. */
+    public String json() {
+        return String.format(
+                Locale.ROOT,
+                "{\"caption_exact\":%s, \"qa\":%s, \"qa_long\":%s, \"videos\":%d, \"frames\":%d}",
+                num(captions.rate()),
+                num(qa.rate()),
+                num(qaLong.rate()),
+                videos + longVideos,
+                frames);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,117 @@
+package io.vigil.jobs.eval;
+
+import io.vigil.jobs.ingest.ChunkerOptions;
+import io.vigil.jobs.ingest.IngestException;
+import io.vigil.jobs.ingest.VideoChunker;
+import io.vigil.models.FramePreprocessor;
+import io.vigil.models.StreamState;
+import io.vigil.models.TextGenerator;
+import io.vigil.models.VigilModel;
+import io.vigil.models.video.ChunkDecoder;
+import io.vigil.models.video.ClipEncoder;
+import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FrameSampler;
+import io.vigil.schemas.VideoChunk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores the model on one scene video through the pipeline's own Java path: the frames are encoded
+ * as real H.264 ({@link ClipEncoder}), cut into chunks as {@code vigil ingest} cuts them ({@link
+ * VideoChunker}), decoded ({@link ChunkDecoder}), sampled at the model's rate ({@link
+ * FrameSampler}), preprocessed, encoded to one token per frame in one batch per chunk, stepped into
+ * the stream's Mamba state, and captions and answers are generated greedily from copies.
+ */
+public final class SceneEvaluator {
+    private final VigilModel model;
+    private final Path workDir;
+    private final ChunkDecoder decoder = new ChunkDecoder();
+
+    public SceneEvaluator(VigilModel model, Path workDir) {
+        this.model = model;
+        this.workDir = workDir;
+    }
+
+    /**
+     * @param longVideo score only the questions about the earliest events, into {@code qa_long};
+     *     otherwise every sample's caption and every question
+     */
+    public void evaluate(SceneVideo video, boolean longVideo, EvalScore score)
+            throws IOException, IngestException, InterruptedException {
+        ClipEncoder clips = new ClipEncoder(video.fps(), Math.max(1, video.fps()));
+        byte[] ts = clips.encode(video.frames(), video.width(), video.height());
+        Path clip = workDir.resolve(video.id() + ".ts");
+        Files.write(clip, ts);
+        List<VideoChunk> chunks;
+        try {
+            chunks = VideoChunker.chunkAll(clip.toString(), ChunkerOptions.defaults(video.id()));
+        } finally {
+            Files.deleteIfExists(clip);
+        }
+
+        FramePreprocessor pre = model.preprocessor();
+        TextGenerator text = model.generator();
+        FrameSampler sampler = new FrameSampler(model.manifest().sampleFps());
+        StreamState state = model.newState();
+        int sample = 0;
+        for (VideoChunk chunk : chunks) {
+            List<float[]> pixels = new ArrayList<>();
+            for (DecodedFrame f :
+                    decoder.decode(
+                            bytes(chunk.getData()),
+                            chunk.getContainer(),
+                            chunk.getMediaStartMs())) {
+                if (sampler.accept(f.ptsMs())) {
+                    pixels.add(pre.preprocess(f.rgb(), f.width(), f.height()));
+                }
+            }
+            if (pixels.isEmpty()) {
+                continue;
+            }
+            float[][] tokens = model.encoder().encode(pixels);
+            for (float[] token : tokens) {
+                model.decoder().stepFrame(state, token);
+                score(video, sample, state, text, longVideo, score);
+                sample++;
+            }
+        }
+        score.video(longVideo, sample);
+    }
+
+    private static void score(
+            SceneVideo video,
+            int sample,
+            StreamState state,
+            TextGenerator text,
+            boolean longVideo,
+            EvalScore score) {
+        if (!longVideo && sample < video.captions().size()) {
+            score.caption(text.caption(state).equals(video.captions().get(sample)));
+        }
+        for (SceneQuestion q : video.questions()) {
+            if (q.sample() != sample || (longVideo && !q.earliest())) {
+                continue;
+            }
+            String answer = text.answer(state, q.question());
+            score.question(q.type(), normalise(answer).equals(normalise(q.answer())), longVideo);
+        }
+    }
+
+    private static String normalise(String s) {
+        return s.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9 ]", " ")
+                .trim()
+                .replaceAll(" +", " ");
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return b;
+    }
+}
