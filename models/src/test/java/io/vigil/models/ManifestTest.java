@@ -1,0 +1,153 @@
+package io.vigil.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Manifest parsing and file checks on a synthetic model folder (no ONNX needed). */
+class ManifestTest {
+    @TempDir Path dir;
+
+    static final String MANIFEST =
+            """
+            {
+              "name": "vigil-test", "version": "7",
+              "frame": {"height": 64, "width": 48, "channels": "RGB", "resize": "box",
+                        "mean": [0.5, 0.4, 0.3], "std": [0.25, 0.2, 0.1]},
+              "sample_fps": 1.0,
+              "token_dim": 128,
+              "mamba": {"layers": 4, "d_model": 128, "d_inner": 256, "d_conv": 4, "d_state": 16},
+              "vocab_size": 7,
+              "tokenizer": {"type": "word", "file": "vocab.json"},
+              "special_tokens": {"pad": 0, "unk": 1, "eos": 2, "caption": 3, "question": 4, "answer": 5},
+              "max_text_tokens": 16,
+              "graphs": {"encoder": "encoder.onnx", "step": "decoder_step.onnx"},
+              "files": {"encoder.onnx": "%s", "decoder_step.onnx": "%s", "vocab.json": "%s"},
+              "training": {"ignored": true}
+            }
+            """;
+
+    @BeforeEach
+    void writeModel() throws IOException {
+        write("encoder.onnx", "not really an encoder");
+        write("decoder_step.onnx", "not really a decoder");
+        write(
+                "vocab.json",
+                "{\"tokens\": [\"<pad>\", \"<unk>\", \"<eos>\", \"<cap>\", \"<q>\", \"<a>\","
+                        + " \"red\"]}");
+        writeManifest(MANIFEST);
+    }
+
+    void write(String name, String content) throws IOException {
+        Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    void writeManifest(String template) throws IOException {
+        write(
+                "manifest.json",
+                String.format(
+                        template,
+                        Manifest.sha256(dir.resolve("encoder.onnx")),
+                        Manifest.sha256(dir.resolve("decoder_step.onnx")),
+                        Manifest.sha256(dir.resolve("vocab.json"))));
+    }
+
+    @Test
+    void loadsEveryField() {
+        Manifest m = Manifest.load(dir);
+        assertThat(m.id()).isEqualTo("vigil-test@7");
+        assertThat(m.frameHeight()).isEqualTo(64);
+        assertThat(m.frameWidth()).isEqualTo(48);
+        assertThat(m.mean()).containsExactly(0.5f, 0.4f, 0.3f);
+        assertThat(m.std()).containsExactly(0.25f, 0.2f, 0.1f);
+        assertThat(m.sampleFps()).isEqualTo(1.0);
+        assertThat(m.tokenDim()).isEqualTo(128);
+        assertThat(m.mamba()).isEqualTo(new MambaConfig(4, 128, 256, 4, 16));
+        assertThat(m.vocabSize()).isEqualTo(7);
+        assertThat(m.specialTokens()).isEqualTo(new SpecialTokens(0, 1, 2, 3, 4, 5));
+        assertThat(m.maxTextTokens()).isEqualTo(16);
+        assertThat(m.graphs().encoder()).isEqualTo("encoder.onnx");
+        assertThat(m.graphs().step()).isEqualTo("decoder_step.onnx");
+        assertThat(m.tokenizer().file()).isEqualTo("vocab.json");
+        assertThat(m.files()).containsOnlyKeys("encoder.onnx", "decoder_step.onnx", "vocab.json");
+        assertThat(Tokenizer.load(m).decode(new int[] {6})).isEqualTo("red");
+    }
+
+    @Test
+    void hashMismatchNamesFileExpectedAndActual() throws IOException {
+        String expected = Manifest.sha256(dir.resolve("decoder_step.onnx"));
+        write("decoder_step.onnx", "tampered");
+        String actual = Manifest.sha256(dir.resolve("decoder_step.onnx"));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("sha256 mismatch")
+                .hasMessageContaining("decoder_step.onnx")
+                .hasMessageContaining("expected " + expected)
+                .hasMessageContaining("actual " + actual);
+    }
+
+    @Test
+    void missingFileIsNamed() throws IOException {
+        Files.delete(dir.resolve("vocab.json"));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("vocab.json")
+                .hasMessageContaining("missing");
+    }
+
+    @Test
+    void missingManifestIsNamed() throws IOException {
+        Files.delete(dir.resolve("manifest.json"));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("no manifest.json");
+    }
+
+    @Test
+    void brokenJsonIsReported() throws IOException {
+        write("manifest.json", "{ \"name\": ");
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("cannot parse manifest.json");
+    }
+
+    @Test
+    void missingFieldIsNamed() throws IOException {
+        writeManifest(MANIFEST.replace("\"token_dim\": 128,", ""));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("token_dim");
+    }
+
+    @Test
+    void graphWithoutHashIsRefused() throws IOException {
+        writeManifest(MANIFEST.replace("\"encoder.onnx\": \"%s\"", "\"other.onnx\": \"%s\""));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("files lists encoder.onnx");
+    }
+
+    @Test
+    void otherResizeIsRefused() throws IOException {
+        writeManifest(MANIFEST.replace("\"box\"", "\"bilinear\""));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("bilinear");
+    }
+
+    @Test
+    void vocabularySizeMustMatch() throws IOException {
+        writeManifest(MANIFEST.replace("\"vocab_size\": 7", "\"vocab_size\": 8"));
+        Manifest m = Manifest.load(dir);
+        assertThatThrownBy(() -> Tokenizer.load(m))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("vocab_size=8");
+    }
+}
