@@ -1,0 +1,250 @@
+package io.vigil.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped model, run through ONNX Runtime: loading, batching, state handling. */
+class VigilModelTest {
+    static VigilModel model;
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(TestModels.modelPresent(), "no model at " + TestModels.modelDir());
+        model = VigilModel.load(TestModels.modelDir());
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    /** T frame tokens of a random "video": encoder outputs of random frames. */
+    static float[][] tokens(long seed, int t) {
+        Random r = new Random(seed);
+        List<float[]> frames = new ArrayList<>();
+        for (int i = 0; i < t; i++) {
+            frames.add(TestModels.gaussian(r, model.encoder().frameSize(), 1f));
+        }
+        return model.encoder().encode(frames);
+    }
+
+    static StreamState watched(long seed, int frames) {
+        StreamState s = model.newState();
+        for (float[] tok : tokens(seed, frames)) {
+            model.decoder().stepFrame(s, tok);
+        }
+        return s;
+    }
+
+    @Test
+    void loadsTheManifestAndRunsOnCpu() {
+        Manifest m = model.manifest();
+        assertThat(model.id()).isEqualTo(m.name() + "@" + m.version());
+        assertThat(model.provider()).isEqualTo("CPU");
+        assertThat(model.tokenizer().vocabSize()).isEqualTo(m.vocabSize());
+        assertThat(model.decoder().config()).isEqualTo(m.mamba());
+        assertThat(model.encoder().tokenDim()).isEqualTo(m.tokenDim());
+    }
+
+    @Test
+    void askingForTheGpuWithoutOneFallsBackToCpu() {
+        try (VigilModel gpu =
+                VigilModel.load(TestModels.modelDir(), ModelOptions.defaults().withUseGpu(true))) {
+            // on the CPU artifact (or without CUDA) the sessions run on CPU and give the same
+            // tokens
+            float[][] a = gpu.encoder().encode(List.of(new float[gpu.encoder().frameSize()]));
+            float[][] b = model.encoder().encode(List.of(new float[gpu.encoder().frameSize()]));
+            assertThat(TestModels.maxAbsDiff(a[0], b[0])).isLessThanOrEqualTo(1e-4f);
+            assertThat(gpu.provider()).isIn("CPU", "CUDA");
+        }
+    }
+
+    @Test
+    void encoderBatchEqualsSingleFrames() {
+        Random r = new Random(11);
+        List<float[]> frames = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            frames.add(TestModels.gaussian(r, model.encoder().frameSize(), 1f));
+        }
+        float[][] batch = model.encoder().encode(frames);
+        assertThat(batch).hasNumberOfRows(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(batch[i]).hasSize(model.encoder().tokenDim());
+            assertThat(TestModels.maxAbsDiff(batch[i], model.encoder().encode(frames.get(i))))
+                    .isLessThanOrEqualTo(1e-5f);
+        }
+        assertThat(model.encoder().encode(List.of())).isEmpty();
+    }
+
+    @Test
+    void batchOfBStepsEqualsBSingleSteps() {
+        int b = 4;
+        List<StreamState> batched = new ArrayList<>();
+        List<StreamState> single = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            StreamState s = watched(100 + i, 3 + i); // different histories
+            batched.add(s);
+            single.add(s.copy());
+        }
+        float[][] tok = tokens(7, b);
+        float[][] logits = model.decoder().stepFrames(batched, tok);
+        int[] ids = {model.tokenizer().caption(), 7, 9, model.tokenizer().question()};
+        float[][] textLogits = model.decoder().stepText(batched, ids);
+        for (int i = 0; i < b; i++) {
+            float[] one = model.decoder().stepFrame(single.get(i), tok[i]);
+            assertThat(TestModels.maxAbsDiff(logits[i], one)).isLessThanOrEqualTo(1e-5f);
+            float[] oneText = model.decoder().stepText(single.get(i), ids[i]);
+            assertThat(TestModels.maxAbsDiff(textLogits[i], oneText)).isLessThanOrEqualTo(1e-5f);
+            StreamState x = batched.get(i);
+            StreamState y = single.get(i);
+            assertThat(TestModels.maxAbsDiff(x.conv(), y.conv())).isLessThanOrEqualTo(1e-5f);
+            assertThat(TestModels.maxAbsDiff(x.ssm(), y.ssm())).isLessThanOrEqualTo(1e-5f);
+            assertThat(x.framesSeen()).isEqualTo(y.framesSeen()).isEqualTo(3 + i + 1);
+        }
+    }
+
+    @Test
+    void mixedFrameAndTextBatchEqualsSingles() {
+        StreamState a = watched(1, 2);
+        StreamState b = watched(2, 2);
+        StreamState a1 = a.copy();
+        StreamState b1 = b.copy();
+        float[] tok = tokens(3, 1)[0];
+        float[][] logits =
+                model.decoder()
+                        .step(
+                                List.of(a, b),
+                                new float[][] {tok, null},
+                                new int[] {0, model.tokenizer().caption()},
+                                new boolean[] {true, false});
+        assertThat(TestModels.maxAbsDiff(logits[0], model.decoder().stepFrame(a1, tok)))
+                .isLessThanOrEqualTo(1e-5f);
+        assertThat(
+                        TestModels.maxAbsDiff(
+                                logits[1],
+                                model.decoder().stepText(b1, model.tokenizer().caption())))
+                .isLessThanOrEqualTo(1e-5f);
+        assertThat(a.framesSeen()).isEqualTo(3);
+        assertThat(b.framesSeen()).isEqualTo(2);
+    }
+
+    @Test
+    void framesChangeTheStateAndCountTextDoesNotCount() {
+        StreamState s = model.newState();
+        float[] logits = model.decoder().stepFrame(s, tokens(5, 1)[0]);
+        assertThat(logits).hasSize(model.manifest().vocabSize());
+        assertThat(s.framesSeen()).isEqualTo(1);
+        assertThat(s).isNotEqualTo(model.newState());
+        model.decoder().stepText(s, model.tokenizer().caption());
+        assertThat(s.framesSeen()).isEqualTo(1);
+    }
+
+    @Test
+    void captionsAndAnswersNeverTouchTheLiveState() {
+        StreamState live = watched(21, 6);
+        byte[] before = live.toBytes();
+        String caption = model.generator().caption(live);
+        String answer = model.generator().answer(live, "What entered last?");
+        model.generator().answer(live, "how many zebras were seen");
+        model.generator().captions(List.of(live, live));
+        assertThat(live.toBytes()).isEqualTo(before);
+        // deterministic: the same state gives the same text
+        assertThat(model.generator().caption(live)).isEqualTo(caption);
+        assertThat(model.generator().answer(live, "What entered last?")).isEqualTo(answer);
+        assertThat(caption.split(" ").length).isLessThanOrEqualTo(model.manifest().maxTextTokens());
+    }
+
+    @Test
+    void batchedCaptionsEqualSingleCaptions() {
+        List<StreamState> states = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            states.add(watched(300 + i, 1 + 2 * i));
+        }
+        states.add(model.newState());
+        List<String> batched = model.generator().captions(states);
+        for (int i = 0; i < states.size(); i++) {
+            assertThat(batched.get(i)).isEqualTo(model.generator().caption(states.get(i)));
+        }
+    }
+
+    @Test
+    void serialisedStateContinuesIdentically() {
+        StreamState s = watched(41, 4);
+        StreamState restored = StreamState.fromBytes(s.toBytes());
+        float[] tok = tokens(42, 1)[0];
+        float[] a = model.decoder().stepFrame(s, tok);
+        float[] b = model.decoder().stepFrame(restored, tok);
+        assertThat(b).containsExactly(a);
+        assertThat(restored).isEqualTo(s);
+    }
+
+    @Test
+    void wrongShapesAreRefusedClearly() {
+        assertThatThrownBy(() -> model.encoder().encode(List.of(new float[10])))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("10 floats");
+        StreamState other = StreamState.zeros(new MambaConfig(1, 8, 16, 4, 4));
+        assertThatThrownBy(
+                        () ->
+                                model.decoder()
+                                        .stepFrame(other, new float[model.encoder().tokenDim()]))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("does not fit");
+        assertThatThrownBy(() -> model.decoder().stepFrame(model.newState(), new float[3]))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("D=" + model.encoder().tokenDim());
+    }
+
+    @Test
+    void corruptedGraphIsRefusedWithItsHashes(@TempDir Path dir) throws IOException {
+        TestModels.copyModel(dir);
+        String expected = Manifest.sha256(dir.resolve("decoder_step.onnx"));
+        Files.write(dir.resolve("decoder_step.onnx"), new byte[] {0}, StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> VigilModel.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("decoder_step.onnx")
+                .hasMessageContaining("expected " + expected)
+                .hasMessageContaining(
+                        "actual " + Manifest.sha256(dir.resolve("decoder_step.onnx")));
+    }
+
+    @Test
+    void missingGraphIsNamed(@TempDir Path dir) throws IOException {
+        TestModels.copyModel(dir);
+        Files.delete(dir.resolve("encoder.onnx"));
+        assertThatThrownBy(() -> VigilModel.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("encoder.onnx")
+                .hasMessageContaining("missing");
+    }
+
+    @Test
+    void garbageGraphWithMatchingHashFailsToLoadWithItsName(@TempDir Path dir) throws IOException {
+        TestModels.copyModel(dir);
+        Path enc = dir.resolve("encoder.onnx");
+        String oldHash = Manifest.sha256(enc);
+        Files.writeString(enc, "not an onnx graph");
+        Path manifest = dir.resolve(Manifest.FILE_NAME);
+        Files.writeString(
+                manifest, Files.readString(manifest).replace(oldHash, Manifest.sha256(enc)));
+        assertThatThrownBy(() -> VigilModel.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("encoder.onnx")
+                .hasMessageContaining(dir.toString());
+    }
+}
