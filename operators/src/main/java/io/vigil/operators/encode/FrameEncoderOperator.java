@@ -152,6 +152,11 @@ public class FrameEncoderOperator extends AbstractStreamOperator<FrameToken>
         super.finish();
     }
 
+    /** For tests: this instance's metrics. */
+    EncoderMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -1,0 +1,262 @@
+package io.vigil.operators.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.models.StreamState;
+import io.vigil.models.VigilModel;
+import io.vigil.operators.TestModels;
+import io.vigil.operators.encode.FrameToken;
+import io.vigil.schemas.Answer;
+import io.vigil.schemas.Caption;
+import io.vigil.schemas.Question;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StreamMemoryFunctionTest {
+    private static VigilModel model;
+    private static List<FrameToken> tokens; // 10 frames of stream "cam" at 0, 1000, … 9000 ms
+
+    @BeforeAll
+    static void load() {
+        model = VigilModel.load(Path.of(TestModels.dir()));
+        Random r = new Random(7);
+        tokens = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            float[] t = new float[model.decoder().tokenDim()]; // [D]
+            for (int j = 0; j < t.length; j++) {
+                t[j] = (float) r.nextGaussian();
+            }
+            tokens.add(FrameToken.of("cam", i / 2, 1000L * i, t));
+        }
+    }
+
+    @AfterAll
+    static void unload() {
+        model.close();
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
+            harness() throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(
+                                new StreamMemoryFunction(
+                                        TestModels.dir(),
+                                        Duration.ofSeconds(4),
+                                        500,
+                                        Duration.ZERO,
+                                        1)),
+                        (FrameToken t) -> t.streamId,
+                        (Question q) -> q.getStreamId(),
+                        Types.STRING);
+        TestModels.noKryo(h.getExecutionConfig());
+        return h;
+    }
+
+    private static Question question(String id, String stream, String text) {
+        return Question.newBuilder()
+                .setQuestionId(id)
+                .setStreamId(stream)
+                .setText(text)
+                .setAskedAtMs(0L)
+                .build();
+    }
+
+    private static byte[] memoryOf(
+            KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption> h,
+            String key)
+            throws Exception {
+        KeyedStateBackend<String> be = h.getOperator().getKeyedStateBackend();
+        be.setCurrentKey(key);
+        ValueState<byte[]> s =
+                be.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(
+                                "memory", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        return s.value();
+    }
+
+    /** Captions without the wall-clock field, which alone differs on a replay. */
+    private static List<String> stable(List<Caption> cs) {
+        return cs.stream()
+                .map(
+                        c ->
+                                c.getStreamId()
+                                        + " ["
+                                        + c.getSegmentStartMs()
+                                        + ","
+                                        + c.getSegmentEndMs()
+                                        + ") frames="
+                                        + c.getFramesSeen()
+                                        + " "
+                                        + c.getModelId()
+                                        + ": "
+                                        + c.getText())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void theStateIsSteppedOncePerFrameExactlyAsTheBareModel() throws Exception {
+        StreamState ref = model.newState();
+        try (var h = harness()) {
+            h.open();
+            for (FrameToken t : tokens) {
+                h.processElement1(new StreamRecord<>(t));
+                model.decoder().stepFrames(List.of(ref), new float[][] {t.token});
+                StreamState got = StreamState.fromBytes(memoryOf(h, "cam"));
+                assertThat(got.framesSeen()).isEqualTo(ref.framesSeen());
+                assertThat(got).isEqualTo(ref);
+            }
+        }
+    }
+
+    @Test
+    void aCaptionAtEachSegmentEndFromTheStateAfterItsLastFrame() throws Exception {
+        List<String> expected = new ArrayList<>();
+        StreamState ref = model.newState();
+        for (int i = 0; i < 10; i++) {
+            model.decoder().stepFrames(List.of(ref), new float[][] {tokens.get(i).token});
+            if (i == 3 || i == 7 || i == 9) {
+                long start = i == 3 ? 0 : i == 7 ? 4000 : 8000;
+                long end = i == 9 ? 9500 : start + 4000;
+                expected.add(
+                        "cam ["
+                                + start
+                                + ","
+                                + end
+                                + ") frames="
+                                + (i + 1)
+                                + " "
+                                + model.id()
+                                + ": "
+                                + model.generator().caption(ref));
+            }
+        }
+        try (var h = harness()) {
+            h.open();
+            for (FrameToken t : tokens) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            assertThat(h.extractOutputValues()).hasSize(2); // the last segment is still open
+            h.processElement1(new StreamRecord<>(FrameToken.end("cam", 4, 9500L)));
+            assertThat(stable(h.extractOutputValues())).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void snapshotRestoreContinueGivesTheSameCaptionsAsAnUninterruptedRun() throws Exception {
+        List<Caption> uninterrupted;
+        try (var h = harness()) {
+            h.open();
+            for (FrameToken t : tokens) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            h.processElement1(new StreamRecord<>(FrameToken.end("cam", 4, 10_000L)));
+            uninterrupted = h.extractOutputValues();
+        }
+        List<Caption> resumed = new ArrayList<>();
+        OperatorSubtaskState snap;
+        try (var h = harness()) {
+            h.open();
+            for (FrameToken t : tokens.subList(0, 6)) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            resumed.addAll(h.extractOutputValues());
+            snap = h.snapshot(1L, 1L);
+        }
+        try (var h = harness()) {
+            h.initializeState(snap);
+            h.open();
+            for (FrameToken t : tokens.subList(6, 10)) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            h.processElement1(new StreamRecord<>(FrameToken.end("cam", 4, 10_000L)));
+            resumed.addAll(h.extractOutputValues());
+        }
+        assertThat(uninterrupted).hasSize(3);
+        assertThat(stable(resumed)).containsExactlyElementsOf(stable(uninterrupted));
+    }
+
+    @Test
+    void anAnswerComesFromACopyAndLeavesTheStateUnchanged() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            StreamState ref = model.newState();
+            for (FrameToken t : tokens.subList(0, 5)) {
+                h.processElement1(new StreamRecord<>(t));
+                model.decoder().stepFrames(List.of(ref), new float[][] {t.token});
+            }
+            byte[] before = memoryOf(h, "cam").clone();
+            String q = "what colour was the ball";
+            h.processElement2(new StreamRecord<>(question("q1", "cam", q)));
+            byte[] after = memoryOf(h, "cam");
+            assertThat(after).isEqualTo(before);
+
+            List<Answer> answers = answers(h);
+            assertThat(answers).hasSize(1);
+            Answer a = answers.get(0);
+            assertThat(a.getAnswered()).isTrue();
+            assertThat(a.getQuestionId()).isEqualTo("q1");
+            assertThat(a.getFramesSeen()).isEqualTo(5L);
+            assertThat(a.getText()).isEqualTo(model.generator().answer(ref, q));
+
+            // the stream goes on as if nobody had asked
+            h.processElement1(new StreamRecord<>(tokens.get(5)));
+            model.decoder().stepFrames(List.of(ref), new float[][] {tokens.get(5).token});
+            assertThat(StreamState.fromBytes(memoryOf(h, "cam"))).isEqualTo(ref);
+        }
+    }
+
+    @Test
+    void questionsThatCannotBeAnsweredGetAPlainSentence() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement1(new StreamRecord<>(tokens.get(0)));
+            h.processElement2(new StreamRecord<>(question("a", "nobody", "what is seen")));
+            h.processElement2(new StreamRecord<>(question("b", "cam", "   ")));
+            h.processElement2(new StreamRecord<>(question("c", "cam", "x".repeat(10_000))));
+            h.processElement2(
+                    new StreamRecord<>(question("d", "cam", "what colour was the zebra quokka")));
+            h.processElement2(new StreamRecord<>(question("e", "cam", "?!")));
+            List<Answer> answers = answers(h);
+            assertThat(answers)
+                    .extracting(Answer::getQuestionId)
+                    .containsExactly("a", "b", "c", "d", "e");
+            assertThat(answers).noneMatch(Answer::getAnswered);
+            assertThat(answers.get(0).getText()).contains("nobody").contains("not been seen");
+            assertThat(answers.get(0).getFramesSeen()).isZero();
+            assertThat(answers.get(1).getText()).isEqualTo("The question is empty.");
+            assertThat(answers.get(2).getText()).contains("10,000").contains("500");
+            assertThat(answers.get(3).getText()).contains("\"zebra\"").contains("\"quokka\"");
+            assertThat(answers.get(3).getFramesSeen()).isEqualTo(1L);
+            assertThat(answers.get(4).getText()).isEqualTo("The question has no words.");
+        }
+    }
+
+    private static List<Answer> answers(
+            KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption> h) {
+        var q = h.getSideOutput(StreamMemoryFunction.ANSWERS);
+        return q == null
+                ? List.of()
+                : q.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+}
