@@ -61,7 +61,7 @@ public final class FrameEncoder {
             return new float[0][];
         }
         int size = frameSize();
-        FloatBuffer in = Tensors.floats(n * size); // [N, 3, H, W]
+        FloatBuffer in = Tensors.Scratch.get().floats(0, n * size); // [N, 3, H, W]
         for (int i = 0; i < n; i++) {
             float[] f = frames.get(i);
             if (f.length != size) {

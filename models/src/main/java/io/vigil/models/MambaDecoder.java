@@ -143,11 +143,13 @@ public final class MambaDecoder {
         int convBlock = config.dInner() * (config.dConv() - 1); // [d_inner, d_conv-1]
         int ssmBlock = config.dInner() * config.dState(); // [d_inner, d_state]
 
-        FloatBuffer frameBuf = Tensors.floats(b * tokenDim); // [B, D]
-        LongBuffer idBuf = Tensors.longs(b); // [B]
-        FloatBuffer flagBuf = Tensors.floats(b); // [B]
-        FloatBuffer convBuf = Tensors.floats(layers * b * convBlock); // [L, B, d_inner, d_conv-1]
-        FloatBuffer ssmBuf = Tensors.floats(layers * b * ssmBlock); // [L, B, d_inner, d_state]
+        Tensors.Scratch scratch = Tensors.Scratch.get();
+        FloatBuffer frameBuf = scratch.floats(1, b * tokenDim); // [B, D]
+        LongBuffer idBuf = scratch.longs(2, b); // [B]
+        FloatBuffer flagBuf = scratch.floats(3, b); // [B]
+        FloatBuffer convBuf =
+                scratch.floats(4, layers * b * convBlock); // [L, B, d_inner, d_conv-1]
+        FloatBuffer ssmBuf = scratch.floats(5, layers * b * ssmBlock); // [L, B, d_inner, d_state]
         float[] zeros = new float[tokenDim];
         for (int i = 0; i < b; i++) {
             StreamState s = states.get(i);

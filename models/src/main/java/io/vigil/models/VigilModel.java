@@ -75,10 +75,14 @@ public final class VigilModel implements AutoCloseable {
                     so.addCUDA(0);
                     provider = "CUDA";
                 } catch (OrtException | RuntimeException | LinkageError e) {
-                    LOG.warn(
-                            "CUDA execution provider unavailable ({}); running model {} on CPU",
-                            e.getMessage(),
-                            manifest.id());
+                    if (LOGGED_PROVIDERS.add("CUDA-fallback")) {
+                        LOG.warn(
+                                "CUDA execution provider unavailable ({}); running on CPU",
+                                e.getMessage());
+                    } else {
+                        LOG.debug(
+                                "CUDA unavailable for model {}: {}", manifest.id(), e.getMessage());
+                    }
                 }
             }
             enc = env.createSession(modelDir.resolve(graph).toString(), so);
