@@ -76,6 +76,39 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void corruptedBytesInsideARealChunkNeverEscapeAsAnythingElse() {
+        Random r = new Random(11);
+        for (int round = 0; round < 20; round++) {
+            byte[] bad = clip.clone();
+            for (int i = 0; i < 1 + round * 5; i++) {
+                int at = 188 * 3 + r.nextInt(bad.length - 188 * 3);
+                bad[at] ^= (byte) (1 << r.nextInt(8));
+            }
+            try {
+                List<DecodedFrame> frames = new ChunkDecoder().decode(bad, "mpegts", 0);
+                assertThat(frames).isNotEmpty().hasSizeLessThanOrEqualTo(N + 1);
+            } catch (VideoDecodeException e) {
+                assertThat(e.reason()).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void garbageWithTransportStreamSyncBytesIsRejected() {
+        byte[] junk = new byte[188 * 200];
+        new Random(3).nextBytes(junk);
+        for (int i = 0; i < junk.length; i += 188) {
+            junk[i] = 0x47;
+        }
+        assertThatThrownBy(() -> new ChunkDecoder().decode(junk, "mpegts", 0))
+                .isInstanceOfSatisfying(
+                        VideoDecodeException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isIn(Reason.CHUNK_UNDECODABLE, Reason.CHUNK_EMPTY));
+    }
+
+    @Test
     void emptyInputIsEmpty() {
         assertThatThrownBy(() -> new ChunkDecoder().decode(new byte[0], "mpegts", 0))
                 .isInstanceOfSatisfying(
