@@ -1,0 +1,347 @@
+package io.vigil.jobs.understand;
+
+import static io.vigil.jobs.understand.TestTopics.avro;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.jobs.ingest.ChunkerOptions;
+import io.vigil.jobs.ingest.VideoChunker;
+import io.vigil.jobs.kafka.EmbeddedKafka;
+import io.vigil.models.VigilModel;
+import io.vigil.models.video.ClipEncoder;
+import io.vigil.operators.UnderstandJobOptions;
+import io.vigil.schemas.Answer;
+import io.vigil.schemas.Caption;
+import io.vigil.schemas.Container;
+import io.vigil.schemas.DeadLetter;
+import io.vigil.schemas.Question;
+import io.vigil.schemas.VideoChunk;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on a MiniCluster against a real (embedded) broker: real H.264 clips cut by {@code
+ * vigil ingest}'s chunker, published as chunks; captions and answers read back with a
+ * read_committed consumer equal, record for record, the bare model loop's on the same chunks; every
+ * bad input ends as a dead letter (or an unanswered Answer) while good streams beside it are
+ * captioned.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class UnderstandJobITCase {
+    private static final String CHUNKS = "it.chunks";
+    private static final String QUESTIONS = "it.questions";
+    private static final String CAPTIONS = "it.captions";
+    private static final String ANSWERS = "it.answers";
+    private static final String DEAD = "it.deadletter";
+    private static final int FPS = 10;
+    private static final int W = 96;
+    private static final int H = 64;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static EmbeddedKafka kafka;
+
+    @TempDir static Path tmp;
+
+    @BeforeAll
+    static void broker() {
+        Properties p = new Properties();
+        p.put("message.max.bytes", "4194304"); // room for the oversized chunk
+        kafka = EmbeddedKafka.start(p);
+        kafka.createTopics(2, CHUNKS, QUESTIONS);
+        kafka.createTopics(1, CAPTIONS, ANSWERS, DEAD);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Frame i of a scene: a gradient and a coloured box moving right. */
+    static byte[] frame(int i, int hue) {
+        byte[] rgb = new byte[3 * W * H];
+        int box = 16;
+        int bx = (i * 3) % (W - box);
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                int p = 3 * (y * W + x);
+                boolean in = x >= bx && x < bx + box && y >= 24 && y < 24 + box;
+                rgb[p] = (byte) (in ? (hue == 0 ? 230 : 30) : 40 + 100 * x / W);
+                rgb[p + 1] = (byte) (in ? (hue == 1 ? 220 : 40) : 60 + 80 * y / H);
+                rgb[p + 2] = (byte) (in ? (hue == 2 ? 230 : 30) : 100);
+            }
+        }
+        return rgb;
+    }
+
+    /** A clip file cut into chunks by the ingest chunker. */
+    static List<VideoChunk> ingest(String streamId, int seconds, int hue) throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < seconds * FPS; i++) {
+            frames.add(frame(i, hue));
+        }
+        Path file = tmp.resolve(streamId + ".ts");
+        Files.write(file, new ClipEncoder(FPS, FPS).encode(frames, W, H));
+        List<VideoChunk> chunks =
+                VideoChunker.chunkAll(file.toString(), ChunkerOptions.defaults(streamId));
+        assertThat(chunks).hasSizeGreaterThan(1);
+        assertThat(chunks.get(chunks.size() - 1).getLast()).isTrue();
+        return chunks;
+    }
+
+    static VideoChunk badChunk(long seq, byte[] data) {
+        return VideoChunk.newBuilder()
+                .setStreamId("bad")
+                .setSeq(seq)
+                .setContainer(Container.MPEGTS)
+                .setCodec("h264")
+                .setData(ByteBuffer.wrap(data))
+                .setMediaStartMs(seq * 2000)
+                .setMediaEndMs(seq * 2000 + 2000)
+                .setWallClockMs(System.currentTimeMillis())
+                .build();
+    }
+
+    static Question question(String id, String stream, String text) {
+        return Question.newBuilder()
+                .setQuestionId(id)
+                .setStreamId(stream)
+                .setText(text)
+                .setAskedAtMs(System.currentTimeMillis())
+                .build();
+    }
+
+    @Test
+    void captionsAndAnswersEqualTheBareModelLoopAndBadInputBecomesDeadLetters() throws Exception {
+        String modelDir = TestTopics.modelDir();
+        List<VideoChunk> a = ingest("good-a", 12, 0);
+        List<VideoChunk> b = ingest("good-b", 8, 2);
+
+        Map<String, String> asked =
+                Map.of(
+                        "qa", "what colour was the ball",
+                        "qb", "how many cars have appeared");
+        List<BareModelLoop.Cap> expectedCaptions = new ArrayList<>();
+        Map<String, String> expectedAnswers;
+        Map<String, Long> framesAtEnd;
+        try (VigilModel model = VigilModel.load(Path.of(modelDir))) {
+            BareModelLoop la = new BareModelLoop(model, 4000).run(a, 1.0);
+            BareModelLoop lb = new BareModelLoop(model, 4000).run(b, 1.0);
+            expectedCaptions.addAll(la.captions);
+            expectedCaptions.addAll(lb.captions);
+            expectedAnswers =
+                    Map.of("qa", la.answer(asked.get("qa")), "qb", lb.answer(asked.get("qb")));
+            framesAtEnd = Map.of("good-a", la.state.framesSeen(), "good-b", lb.state.framesSeen());
+        }
+        assertThat(expectedCaptions).hasSize(5); // 3 segments of 12 s, 2 of 8 s
+
+        Configuration conf = new Configuration();
+        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(UnderstandJobOptions.CHUNKS_TOPIC, CHUNKS);
+        conf.set(UnderstandJobOptions.QUESTIONS_TOPIC, QUESTIONS);
+        conf.set(UnderstandJobOptions.CAPTIONS_TOPIC, CAPTIONS);
+        conf.set(UnderstandJobOptions.ANSWERS_TOPIC, ANSWERS);
+        conf.set(UnderstandJobOptions.DEADLETTER_TOPIC, DEAD);
+        conf.set(UnderstandJobOptions.MODEL_DIR, modelDir);
+        conf.set(UnderstandJobOptions.PARALLELISM, 2);
+        conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "it-understand");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a bug fails the test
+        JobClient job = UnderstandJob.fromKafka(conf).executeAsync(UnderstandJob.environment(conf));
+
+        try (KafkaProducer<String, byte[]> producer = producer();
+                KafkaConsumer<byte[], byte[]> capReader =
+                        TestTopics.committedReader(kafka.bootstrapServers(), CAPTIONS);
+                KafkaConsumer<byte[], byte[]> ansReader =
+                        TestTopics.committedReader(kafka.bootstrapServers(), ANSWERS);
+                KafkaConsumer<byte[], byte[]> deadReader =
+                        TestTopics.committedReader(kafka.bootstrapServers(), DEAD)) {
+            // good streams, with the bad inputs interleaved
+            byte[] audioOnly =
+                    Files.readAllBytes(
+                            TestTopics.findUp(
+                                    Path.of("models/src/test/resources/video/audio-only.ts")));
+            byte[] garbage = new byte[4000];
+            new Random(3).nextBytes(garbage);
+            send(producer, CHUNKS, "bad", avro(badChunk(0, garbage))); // undecodable
+            send(producer, CHUNKS, null, "this is not avro".getBytes()); // malformed
+            send(producer, QUESTIONS, null, new byte[] {(byte) 0xff, 1, 2}); // malformed
+            for (int i = 0; i < a.size(); i++) {
+                send(producer, CHUNKS, "good-a", avro(a.get(i)));
+                if (i == 1) {
+                    send(producer, CHUNKS, "good-a", avro(a.get(1))); // duplicate seq
+                }
+                if (i < b.size()) {
+                    send(producer, CHUNKS, "good-b", avro(b.get(i)));
+                }
+            }
+            send(producer, CHUNKS, "bad", avro(badChunk(1, audioOnly))); // not video
+            send(producer, CHUNKS, "bad", avro(badChunk(2, new byte[1_500_000]))); // oversized
+            send(producer, CHUNKS, "bad", avro(badChunk(1, audioOnly))); // duplicate
+            send(producer, CHUNKS, "bad", avro(badChunk(5, garbage))); // gap + undecodable
+
+            List<Caption> captions =
+                    TestTopics.pollUntil(
+                            capReader,
+                            Caption.class,
+                            new ArrayList<>(),
+                            l -> l.size() >= expectedCaptions.size(),
+                            Duration.ofSeconds(120));
+            assertThat(captions).hasSize(expectedCaptions.size());
+
+            // questions once the streams are fully in memory
+            send(producer, QUESTIONS, "good-a", avro(question("qa", "good-a", asked.get("qa"))));
+            send(producer, QUESTIONS, "good-b", avro(question("qb", "good-b", asked.get("qb"))));
+            send(producer, QUESTIONS, "ghost", avro(question("q-ghost", "ghost", "what is seen")));
+            send(producer, QUESTIONS, "good-a", avro(question("q-empty", "good-a", "")));
+            send(
+                    producer,
+                    QUESTIONS,
+                    "good-a",
+                    avro(question("q-long", "good-a", "what ".repeat(2000))));
+            send(
+                    producer,
+                    QUESTIONS,
+                    "good-a",
+                    avro(question("q-words", "good-a", "what colour was the zebra")));
+            List<Answer> answers =
+                    TestTopics.pollUntil(
+                            ansReader,
+                            Answer.class,
+                            new ArrayList<>(),
+                            l -> l.size() >= 6,
+                            Duration.ofSeconds(60));
+            List<DeadLetter> dead =
+                    TestTopics.pollUntil(
+                            deadReader,
+                            DeadLetter.class,
+                            new ArrayList<>(),
+                            l -> l.size() >= 9,
+                            Duration.ofSeconds(60));
+
+            // a few more checkpoints: nothing else (no duplicates) may appear
+            Thread.sleep(2000);
+            TestTopics.drain(capReader, Caption.class, captions, Duration.ofSeconds(2));
+            TestTopics.drain(ansReader, Answer.class, answers, Duration.ofSeconds(1));
+            TestTopics.drain(deadReader, DeadLetter.class, dead, Duration.ofSeconds(1));
+
+            captions.forEach(c -> System.out.println("caption " + c));
+            answers.forEach(x -> System.out.println("answer " + x));
+            dead.forEach(
+                    d -> System.out.println("dead letter " + d.getReason() + " " + d.getMessage()));
+
+            // captions: record for record the bare loop's (per stream in order)
+            List<BareModelLoop.Cap> got =
+                    captions.stream()
+                            .map(
+                                    c ->
+                                            new BareModelLoop.Cap(
+                                                    c.getStreamId(),
+                                                    c.getSegmentStartMs(),
+                                                    c.getSegmentEndMs(),
+                                                    c.getText(),
+                                                    c.getFramesSeen()))
+                            .collect(Collectors.toList());
+            for (String s : List.of("good-a", "good-b")) {
+                assertThat(got.stream().filter(c -> c.streamId().equals(s)))
+                        .as("captions of %s", s)
+                        .containsExactlyElementsOf(
+                                expectedCaptions.stream()
+                                        .filter(c -> c.streamId().equals(s))
+                                        .toList());
+            }
+            assertThat(captions).allSatisfy(c -> assertThat(c.getModelId()).isNotBlank());
+
+            // answers: one per question
+            Map<String, Answer> byId =
+                    answers.stream().collect(Collectors.toMap(Answer::getQuestionId, x -> x));
+            assertThat(answers).hasSize(6);
+            assertThat(byId.get("qa").getAnswered()).isTrue();
+            assertThat(byId.get("qa").getText()).isEqualTo(expectedAnswers.get("qa"));
+            assertThat(byId.get("qa").getFramesSeen()).isEqualTo(framesAtEnd.get("good-a"));
+            assertThat(byId.get("qb").getAnswered()).isTrue();
+            assertThat(byId.get("qb").getText()).isEqualTo(expectedAnswers.get("qb"));
+            assertThat(byId.get("qb").getFramesSeen()).isEqualTo(framesAtEnd.get("good-b"));
+            for (String id : List.of("q-ghost", "q-empty", "q-long", "q-words")) {
+                assertThat(byId.get(id).getAnswered()).as(id).isFalse();
+            }
+            assertThat(byId.get("q-ghost").getText()).contains("ghost").contains("not been seen");
+            assertThat(byId.get("q-empty").getText()).contains("empty");
+            assertThat(byId.get("q-long").getText()).contains("10,000");
+            assertThat(byId.get("q-words").getText()).contains("\"zebra\"");
+
+            // dead letters: every bad input, once
+            assertThat(
+                            dead.stream()
+                                    .map(d -> d.getReason() + "/" + d.getStreamId())
+                                    .sorted()
+                                    .toList())
+                    .containsExactlyInAnyOrder(
+                            "RECORD_MALFORMED/null",
+                            "RECORD_MALFORMED/null",
+                            "CHUNK_UNDECODABLE/bad",
+                            "CHUNK_NOT_VIDEO/bad",
+                            "CHUNK_OVERSIZED/bad",
+                            "CHUNK_DUPLICATE/bad",
+                            "CHUNK_OUT_OF_ORDER/bad",
+                            "CHUNK_UNDECODABLE/bad",
+                            "CHUNK_DUPLICATE/good-a");
+            assertThat(dead)
+                    .filteredOn(d -> d.getReason().equals("RECORD_MALFORMED"))
+                    .extracting(DeadLetter::getSourceTopic)
+                    .containsExactlyInAnyOrder(CHUNKS, QUESTIONS);
+            assertThat(dead)
+                    .allSatisfy(
+                            d -> assertThat(d.getExcerpt().remaining()).isLessThanOrEqualTo(256));
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4194304");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(
+            KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+    }
+}
