@@ -8,8 +8,11 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Mamba decoder's recurrent step graph ({@code decoder_step.onnx}): the immutable model.
@@ -151,8 +154,13 @@ public final class MambaDecoder {
                 scratch.floats(4, layers * b * convBlock); // [L, B, d_inner, d_conv-1]
         FloatBuffer ssmBuf = scratch.floats(5, layers * b * ssmBlock); // [L, B, d_inner, d_state]
         float[] zeros = new float[tokenDim];
+        Set<StreamState> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < b; i++) {
             StreamState s = states.get(i);
+            if (!seen.add(s)) {
+                throw new IllegalArgumentException(
+                        "the same StreamState is at two rows of one batch (row " + i + ")");
+            }
             if (!s.fits(config)) {
                 throw new ModelException(
                         "state " + s + " does not fit model " + modelDir + " (" + config + ")");

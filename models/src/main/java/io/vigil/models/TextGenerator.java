@@ -1,6 +1,7 @@
 package io.vigil.models;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class TextGenerator {
         for (StreamState s : live) {
             states.add(s.copy());
         }
-        java.util.Arrays.fill(ids, tokenizer.caption());
+        Arrays.fill(ids, tokenizer.caption());
         float[][] logits = decoder.stepText(states, ids); // [B][V]
         List<List<Integer>> out = new ArrayList<>(n);
         List<Integer> active = new ArrayList<>(n);
@@ -117,7 +118,7 @@ public final class TextGenerator {
                 logits = decoder.stepText(s, t);
             }
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     /** Index of the largest value; the first on ties (as torch.argmax). */

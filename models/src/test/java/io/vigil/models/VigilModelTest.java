@@ -205,6 +205,10 @@ class VigilModelTest {
                                         .stepFrame(other, new float[model.encoder().tokenDim()]))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("does not fit");
+        StreamState twice = model.newState();
+        assertThatThrownBy(() -> model.decoder().stepText(List.of(twice, twice), new int[] {6, 7}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two rows");
         assertThatThrownBy(() -> model.decoder().stepFrame(model.newState(), new float[3]))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("D=" + model.encoder().tokenDim());
