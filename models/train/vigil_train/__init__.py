@@ -1,0 +1,1 @@
+"""vigil_train: scene generator, training, export for the vigil-tiny model."""
