@@ -17,6 +17,11 @@ import org.bytedeco.javacv.FrameRecorder;
  */
 public final class ClipEncoder {
 
+    static {
+        // openh264 warns on stderr about rate control in quality mode; errors surface as exceptions
+        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
+    }
+
     private final double fps;
     private final int gop;
     private final int bitrate;

@@ -7,9 +7,14 @@ import io.vigil.models.video.VideoDecodeException.Reason;
 import io.vigil.schemas.Container;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +48,54 @@ class ChunkDecoderTest {
             assertThat(TestClips.meanAbsError(source.get(i), f.rgb()))
                     .as("mean abs pixel error of frame %d", i)
                     .isLessThan(4.0);
+        }
+    }
+
+    @Test
+    void pixelsAreBitIdenticalToTheFfmpegCommandLine() throws Exception {
+        // the Python toolkit decodes its training and golden videos with the ffmpeg CLI
+        Process p;
+        try {
+            p =
+                    new ProcessBuilder(
+                                    "ffmpeg",
+                                    "-v",
+                                    "error",
+                                    "-f",
+                                    "mpegts",
+                                    "-i",
+                                    "-",
+                                    "-f",
+                                    "rawvideo",
+                                    "-pix_fmt",
+                                    "rgb24",
+                                    "-")
+                            .start();
+        } catch (IOException e) {
+            Assumptions.assumeTrue(false, "no ffmpeg on PATH");
+            return;
+        }
+        CompletableFuture<byte[]> out =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return p.getInputStream().readAllBytes();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(clip);
+        }
+        byte[] cli = out.get(60, TimeUnit.SECONDS);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, "mpegts", 0);
+        assertThat(cli).hasSize(N * W * H * 3);
+        for (int i = 0; i < N; i++) {
+            assertThat(frames.get(i).rgb())
+                    .as("frame %d", i)
+                    .isEqualTo(Arrays.copyOfRange(cli, i * W * H * 3, (i + 1) * W * H * 3));
         }
     }
 
