@@ -3,11 +3,8 @@ package io.vigil.jobs.understand;
 import static io.vigil.jobs.understand.TestTopics.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.jobs.ingest.ChunkerOptions;
-import io.vigil.jobs.ingest.VideoChunker;
 import io.vigil.jobs.kafka.EmbeddedKafka;
 import io.vigil.models.VigilModel;
-import io.vigil.models.video.ClipEncoder;
 import io.vigil.operators.UnderstandJobOptions;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.Caption;
@@ -33,10 +30,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,9 +51,6 @@ class UnderstandJobITCase {
     private static final String CAPTIONS = "it.captions";
     private static final String ANSWERS = "it.answers";
     private static final String DEAD = "it.deadletter";
-    private static final int FPS = 10;
-    private static final int W = 96;
-    private static final int H = 64;
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
@@ -90,36 +80,8 @@ class UnderstandJobITCase {
         }
     }
 
-    /** Frame i of a scene: a gradient and a coloured box moving right. */
-    static byte[] frame(int i, int hue) {
-        byte[] rgb = new byte[3 * W * H];
-        int box = 16;
-        int bx = (i * 3) % (W - box);
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                int p = 3 * (y * W + x);
-                boolean in = x >= bx && x < bx + box && y >= 24 && y < 24 + box;
-                rgb[p] = (byte) (in ? (hue == 0 ? 230 : 30) : 40 + 100 * x / W);
-                rgb[p + 1] = (byte) (in ? (hue == 1 ? 220 : 40) : 60 + 80 * y / H);
-                rgb[p + 2] = (byte) (in ? (hue == 2 ? 230 : 30) : 100);
-            }
-        }
-        return rgb;
-    }
-
-    /** A clip file cut into chunks by the ingest chunker. */
     static List<VideoChunk> ingest(String streamId, int seconds, int hue) throws Exception {
-        List<byte[]> frames = new ArrayList<>();
-        for (int i = 0; i < seconds * FPS; i++) {
-            frames.add(frame(i, hue));
-        }
-        Path file = tmp.resolve(streamId + ".ts");
-        Files.write(file, new ClipEncoder(FPS, FPS).encode(frames, W, H));
-        List<VideoChunk> chunks =
-                VideoChunker.chunkAll(file.toString(), ChunkerOptions.defaults(streamId));
-        assertThat(chunks).hasSizeGreaterThan(1);
-        assertThat(chunks.get(chunks.size() - 1).getLast()).isTrue();
-        return chunks;
+        return TestStreams.ingest(tmp, streamId, seconds, hue);
     }
 
     static VideoChunk badChunk(long seq, byte[] data) {
@@ -332,16 +294,12 @@ class UnderstandJobITCase {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4194304");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return TestStreams.producer(kafka.bootstrapServers());
     }
 
     private static void send(
             KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value)
             throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        TestStreams.send(producer, topic, key, value);
     }
 }
