@@ -62,24 +62,35 @@ public final class KafkaClients {
             String bootstrap,
             String topic,
             boolean fromBeginning) {
-        List<PartitionInfo> infos;
-        try {
-            infos = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw new CliException(
-                    "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
-        }
-        if (infos == null || infos.isEmpty()) {
-            throw new CliException(
-                    "topic "
-                            + topic
-                            + " does not exist on "
-                            + bootstrap
-                            + " (is the job running?)");
-        }
+        assignAll(consumer, bootstrap, List.of(topic), fromBeginning);
+    }
+
+    /** Assigns every partition of each of {@code topics} and seeks to its beginning or end. */
+    public static void assignAll(
+            KafkaConsumer<String, byte[]> consumer,
+            String bootstrap,
+            List<String> topics,
+            boolean fromBeginning) {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : infos) {
-            partitions.add(new TopicPartition(topic, info.partition()));
+        for (String topic : topics) {
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
+            } catch (TimeoutException e) {
+                throw new CliException(
+                        "cannot reach Kafka at " + bootstrap + " (no answer within 15 s)", e);
+            }
+            if (infos == null || infos.isEmpty()) {
+                throw new CliException(
+                        "topic "
+                                + topic
+                                + " does not exist on "
+                                + bootstrap
+                                + " (is the job running?)");
+            }
+            for (PartitionInfo info : infos) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
         }
         consumer.assign(partitions);
         if (fromBeginning) {

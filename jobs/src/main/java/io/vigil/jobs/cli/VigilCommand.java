@@ -1,5 +1,6 @@
 package io.vigil.jobs.cli;
 
+import io.vigil.jobs.demo.DemoCommand;
 import io.vigil.jobs.eval.EvalCommand;
 import io.vigil.jobs.ingest.IngestCommand;
 import io.vigil.jobs.ingest.IngestException;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Streaming video understanding on Apache Flink.",
         subcommands = {
+            DemoCommand.class,
             IngestCommand.class,
             AskCommand.class,
             TailCommand.class,

@@ -1,6 +1,7 @@
 package io.vigil.jobs.eval;
 
 import io.vigil.jobs.cli.CliException;
+import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.TempDirs;
 import io.vigil.jobs.cli.VigilHome;
 import io.vigil.models.ModelException;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
+        header = "Score a model on generated held-out scenes, through the pipeline's Java path.",
         description = {
             "Generate held-out scene videos (python3 -m vigil_train.gen), encode them as H.264,",
             "decode them through the pipeline's Java path, run the model and score captions and",
@@ -91,6 +93,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(modelDir)) {
             throw new CliException("no model folder at " + modelDir);
         }
+        OnnxRuntimeInit.ensure();
         SceneGenerator generator = SceneGenerator.locate();
         generator.check();
         EvalScore score = new EvalScore();

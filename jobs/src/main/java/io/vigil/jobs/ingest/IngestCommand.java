@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
+        header = "Publish a video file or stream to Kafka as MPEG-TS chunks.",
         description = {
             "Publish a video (any file or URL FFmpeg opens) to Kafka as keyframe-aligned,",
             "self-contained MPEG-TS chunks (Avro VideoChunk, key = stream id).",

@@ -1,0 +1,91 @@
+package io.vigil.jobs.demo;
+
+import io.vigil.jobs.cli.OnnxRuntimeInit;
+import io.vigil.jobs.cli.VigilHome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil demo}: everything on this machine, for a first look. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        header = "Run everything locally on sample videos and print captions and answers.",
+        description = {
+            "Start an embedded Kafka broker and a local Flink cluster running the understand job",
+            "with the shipped model, ingest sample videos (generated scenes, vtest.avi when",
+            "installed), ask a few questions, print captions and answers as they arrive, then",
+            "stop and clean up (Ctrl-C too)."
+        },
+        footer = {"", "Example:", "  vigil demo --duration 60 --no-vtest"})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            description = "Stop after this long at the latest (default ${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(names = "--no-vtest", description = "Leave out vtest.avi (real walkway footage).")
+    boolean noVtest;
+
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Model folder (default: models/vigil-tiny).")
+    Path model;
+
+    @Option(
+            names = "--scenes",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Generated scene videos (default ${DEFAULT-VALUE}).")
+    int scenes;
+
+    @Option(
+            names = "--scene-seconds",
+            paramLabel = "S",
+            defaultValue = "24",
+            description = "Length of each generated scene (default ${DEFAULT-VALUE}).")
+    int sceneSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (durationSeconds < 5 || scenes < 0 || sceneSeconds < 2) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--duration must be ≥ 5, --scenes ≥ 0, --scene-seconds ≥ 2");
+        }
+        OnnxRuntimeInit.ensure();
+        Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
+        DemoRunner.Settings settings =
+                new DemoRunner.Settings(
+                        modelDir,
+                        Duration.ofSeconds(durationSeconds),
+                        !noVtest,
+                        scenes,
+                        sceneSeconds,
+                        Duration.ofSeconds(2));
+        DemoRunner runner = new DemoRunner(settings, spec.commandLine().getOut());
+        Thread hook = new Thread(runner::close, "vigil-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runner.run();
+        } finally {
+            runner.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook does the cleanup
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,84 @@
+package io.vigil.jobs.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vigil.jobs.cli.CliException;
+import io.vigil.jobs.cli.VigilCommand;
+import io.vigil.jobs.cli.VigilHome;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class EvalCommandTest {
+    /** The shipped model, or another one with {@code -Dvigil.test.model=DIR}. */
+    static Path model() {
+        String dir = System.getProperty("vigil.test.model");
+        return dir != null ? Path.of(dir) : VigilHome.resolve("models/vigil-tiny");
+    }
+
+    @Test
+    @Timeout(300)
+    void scoresTwoTinyVideosAndEndsWithTheJsonLine() {
+        assumeTrue(SceneGenerator.locate().available(), "python3 with numpy is not installed");
+        assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute(
+                                "eval",
+                                "--model",
+                                model().toString(),
+                                "--videos",
+                                "2",
+                                "--frames",
+                                "6",
+                                "--long-factor",
+                                "2",
+                                "--seed",
+                                "11",
+                                "--no-progress");
+
+        assertThat(code).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        String json = lines[lines.length - 1];
+        assertThat(json)
+                .matches(
+                        "\\{\"caption_exact\":[0-9.]+, \"qa\":[0-9.]+, \"qa_long\":([0-9.]+|null),"
+                                + " \"videos\":4, \"frames\":36\\}");
+        assertThat(out.toString()).contains("caption exact", "qa_long");
+    }
+
+    @Test
+    void missingPythonIsAOneLineError() {
+        SceneGenerator generator =
+                new SceneGenerator(VigilHome.resolve("models/train"), "/no/such/python3");
+
+        assertThat(generator.available()).isFalse();
+        assertThatThrownBy(generator::check)
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("python3 with numpy");
+    }
+
+    @Test
+    void scoreJsonHasTheAgreedKeys() {
+        EvalScore score = new EvalScore();
+        score.caption(true);
+        score.caption(false);
+        score.question("first", true, false);
+        score.question("seen", false, true);
+        score.video(false, 10);
+        score.video(true, 20);
+
+        assertThat(score.json())
+                .isEqualTo(
+                        "{\"caption_exact\":0.5000, \"qa\":1.0000, \"qa_long\":0.0000,"
+                                + " \"videos\":2, \"frames\":30}");
+    }
+}
