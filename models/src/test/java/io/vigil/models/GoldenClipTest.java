@@ -47,8 +47,8 @@ class GoldenClipTest {
     static void load() throws IOException {
         String override = System.getProperty("vigil.golden.dir");
         dir = override != null ? Path.of(override) : TestModels.resources("golden");
-        assumeTrue(Files.isRegularFile(dir.resolve("clip.ts")), "no golden clip in " + dir);
-        assumeTrue(TestModels.modelPresent(), "no model at " + TestModels.modelDir());
+        assertThat(dir.resolve("clip.ts")).as("golden clip").isRegularFile();
+        assertThat(TestModels.modelPresent()).as("model at %s", TestModels.modelDir()).isTrue();
         truth = new ObjectMapper().readTree(dir.resolve("truth.json").toFile());
         model = VigilModel.load(TestModels.modelDir());
     }
@@ -112,7 +112,7 @@ class GoldenClipTest {
     @Test
     void captionsEqualThePythonReferencePipeline() throws IOException {
         Path file = dir.resolve("expected.json");
-        assumeTrue(Files.isRegularFile(file), "no " + file);
+        assertThat(file).as("Python reference captions").isRegularFile();
         JsonNode expected = new ObjectMapper().readTree(file.toFile());
         assertThat(expected.get("model_version").asText())
                 .as("expected.json was written for another model than %s", model.id())

@@ -1,12 +1,10 @@
 package io.vigil.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +32,7 @@ class ParityTest {
     static void load() throws IOException {
         String override = System.getProperty("vigil.parity.dir");
         dir = override != null ? Path.of(override) : TestModels.resources("parity");
-        assumeTrue(Files.isRegularFile(dir.resolve("cases.json")), "no parity fixtures in " + dir);
+        assertThat(dir.resolve("cases.json")).as("parity fixtures").isRegularFile();
         cases = new ObjectMapper().readTree(dir.resolve("cases.json").toFile());
         Path modelDir = TestModels.repoRoot().resolve(cases.get("model_dir").asText());
         model = VigilModel.load(modelDir);

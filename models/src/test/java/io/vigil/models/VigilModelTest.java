@@ -2,7 +2,6 @@ package io.vigil.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ class VigilModelTest {
 
     @BeforeAll
     static void load() {
-        assumeTrue(TestModels.modelPresent(), "no model at " + TestModels.modelDir());
+        assertThat(TestModels.modelPresent()).as("model at %s", TestModels.modelDir()).isTrue();
         model = VigilModel.load(TestModels.modelDir());
     }
 
