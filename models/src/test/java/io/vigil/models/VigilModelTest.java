@@ -10,6 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +182,40 @@ class VigilModelTest {
         List<String> batched = model.generator().captions(states);
         for (int i = 0; i < states.size(); i++) {
             assertThat(batched.get(i)).isEqualTo(model.generator().caption(states.get(i)));
+        }
+    }
+
+    @Test
+    void concurrentStepsFromManyThreadsEqualSequentialOnes() throws Exception {
+        int threads = 4;
+        float[][] tok = tokens(77, 6);
+        StreamState reference = model.newState();
+        for (float[] t : tok) {
+            model.decoder().stepFrames(List.of(reference, reference.copy()), new float[][] {t, t});
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<StreamState>> results = new ArrayList<>();
+            for (int i = 0; i < threads * 2; i++) {
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    StreamState s = model.newState();
+                                    for (float[] t : tok) {
+                                        model.decoder()
+                                                .stepFrames(
+                                                        List.of(s, s.copy()), new float[][] {t, t});
+                                    }
+                                    return s;
+                                }));
+            }
+            for (Future<StreamState> f : results) {
+                StreamState s = f.get(60, TimeUnit.SECONDS);
+                assertThat(TestModels.maxAbsDiff(s.ssm(), reference.ssm())).isZero();
+                assertThat(TestModels.maxAbsDiff(s.conv(), reference.conv())).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

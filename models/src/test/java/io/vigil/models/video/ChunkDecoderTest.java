@@ -9,10 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +100,28 @@ class ChunkDecoderTest {
             assertThat(frames.get(i).rgb())
                     .as("frame %d", i)
                     .isEqualTo(Arrays.copyOfRange(cli, i * W * H * 3, (i + 1) * W * H * 3));
+        }
+    }
+
+    @Test
+    void decodersInManyThreadsGiveTheSameFrames() throws Exception {
+        List<DecodedFrame> reference = new ChunkDecoder().decode(clip, "mpegts", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<DecodedFrame>>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> new ChunkDecoder().decode(clip, "mpegts", 0)));
+            }
+            for (Future<List<DecodedFrame>> f : results) {
+                List<DecodedFrame> frames = f.get(60, TimeUnit.SECONDS);
+                assertThat(frames).hasSameSizeAs(reference);
+                for (int i = 0; i < frames.size(); i++) {
+                    assertThat(frames.get(i).rgb()).isEqualTo(reference.get(i).rgb());
+                    assertThat(frames.get(i).ptsMs()).isEqualTo(reference.get(i).ptsMs());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
