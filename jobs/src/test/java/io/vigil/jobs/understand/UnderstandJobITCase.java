@@ -3,6 +3,8 @@ package io.vigil.jobs.understand;
 import static io.vigil.jobs.understand.TestTopics.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.jobs.ingest.ChunkerOptions;
+import io.vigil.jobs.ingest.VideoChunker;
 import io.vigil.jobs.kafka.EmbeddedKafka;
 import io.vigil.models.VigilModel;
 import io.vigil.operators.UnderstandJobOptions;
@@ -111,6 +113,13 @@ class UnderstandJobITCase {
         String modelDir = TestTopics.modelDir();
         List<VideoChunk> a = ingest("good-a", 12, 0);
         List<VideoChunk> b = ingest("good-b", 8, 2);
+        // the golden clip (the Python generator's scene, with ground truth), as vigil ingest cuts
+        // it
+        Path goldenDir =
+                TestTopics.findUp(Path.of("models/src/test/resources/golden/clip.ts")).getParent();
+        List<VideoChunk> g =
+                VideoChunker.chunkAll(
+                        goldenDir.resolve("clip.ts").toString(), ChunkerOptions.defaults("golden"));
 
         Map<String, String> asked =
                 Map.of(
@@ -122,13 +131,16 @@ class UnderstandJobITCase {
         try (VigilModel model = VigilModel.load(Path.of(modelDir))) {
             BareModelLoop la = new BareModelLoop(model, 4000).run(a, 1.0);
             BareModelLoop lb = new BareModelLoop(model, 4000).run(b, 1.0);
+            BareModelLoop lg = new BareModelLoop(model, 4000).run(g, 1.0);
             expectedCaptions.addAll(la.captions);
             expectedCaptions.addAll(lb.captions);
+            expectedCaptions.addAll(lg.captions);
             expectedAnswers =
                     Map.of("qa", la.answer(asked.get("qa")), "qb", lb.answer(asked.get("qb")));
             framesAtEnd = Map.of("good-a", la.state.framesSeen(), "good-b", lb.state.framesSeen());
         }
-        assertThat(expectedCaptions).hasSize(5); // 3 segments of 12 s, 2 of 8 s
+        // 3 segments of 12 s, 2 of 8 s, 4 of the 16-s golden clip
+        assertThat(expectedCaptions).hasSize(9);
 
         Configuration conf = new Configuration();
         conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -168,6 +180,9 @@ class UnderstandJobITCase {
                 }
                 if (i < b.size()) {
                     send(producer, CHUNKS, "good-b", avro(b.get(i)));
+                }
+                if (i < g.size()) {
+                    send(producer, CHUNKS, "golden", avro(g.get(i)));
                 }
             }
             send(producer, CHUNKS, "bad", avro(badChunk(1, audioOnly))); // not video
@@ -237,7 +252,9 @@ class UnderstandJobITCase {
                                                     c.getText(),
                                                     c.getFramesSeen()))
                             .collect(Collectors.toList());
-            for (String s : List.of("good-a", "good-b")) {
+            assertThat(g).hasSizeLessThanOrEqualTo(a.size());
+            reportGroundTruth(goldenDir, captions);
+            for (String s : List.of("good-a", "good-b", "golden")) {
                 assertThat(got.stream().filter(c -> c.streamId().equals(s)))
                         .as("captions of %s", s)
                         .containsExactlyElementsOf(
@@ -291,6 +308,33 @@ class UnderstandJobITCase {
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Prints how the golden clip's captions compare with its ground truth (truth.json: one caption
+     * per 1-s sample; a segment's caption is compared with its last sample's). Not asserted: that
+     * agreement is the model's quality, which its model card reports.
+     */
+    private static void reportGroundTruth(Path goldenDir, List<Caption> captions) throws Exception {
+        var truth =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(goldenDir.resolve("truth.json").toFile())
+                        .get("captions");
+        int n = 0;
+        int exact = 0;
+        for (Caption c : captions) {
+            if (!c.getStreamId().equals("golden")) {
+                continue;
+            }
+            int sample = (int) (c.getSegmentEndMs() / 1000) - 1;
+            String t = sample < truth.size() ? truth.get(sample).asText() : "?";
+            n++;
+            exact += t.equals(c.getText()) ? 1 : 0;
+            System.out.printf(
+                    "golden [%d,%d) model: %s | truth: %s%n",
+                    c.getSegmentStartMs(), c.getSegmentEndMs(), c.getText(), t);
+        }
+        System.out.printf("golden clip: %d/%d segment captions equal the ground truth%n", exact, n);
     }
 
     private static KafkaProducer<String, byte[]> producer() {
