@@ -173,8 +173,10 @@ class UnderstandJobITCase {
             send(producer, CHUNKS, "bad", avro(badChunk(0, garbage))); // undecodable
             send(producer, CHUNKS, null, "this is not avro".getBytes()); // malformed
             send(producer, QUESTIONS, null, new byte[] {(byte) 0xff, 1, 2}); // malformed
-            for (int i = 0; i < a.size(); i++) {
-                send(producer, CHUNKS, "good-a", avro(a.get(i)));
+            for (int i = 0; i < Math.max(a.size(), g.size()); i++) {
+                if (i < a.size()) {
+                    send(producer, CHUNKS, "good-a", avro(a.get(i)));
+                }
                 if (i == 1) {
                     send(producer, CHUNKS, "good-a", avro(a.get(1))); // duplicate seq
                 }
@@ -252,7 +254,6 @@ class UnderstandJobITCase {
                                                     c.getText(),
                                                     c.getFramesSeen()))
                             .collect(Collectors.toList());
-            assertThat(g).hasSizeLessThanOrEqualTo(a.size());
             reportGroundTruth(goldenDir, captions);
             for (String s : List.of("good-a", "good-b", "golden")) {
                 assertThat(got.stream().filter(c -> c.streamId().equals(s)))
