@@ -1,5 +1,6 @@
 package io.vigil.jobs.cli;
 
+import io.vigil.jobs.bench.BenchCommand;
 import io.vigil.jobs.demo.DemoCommand;
 import io.vigil.jobs.eval.EvalCommand;
 import io.vigil.jobs.ingest.IngestCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
             AskCommand.class,
             TailCommand.class,
             EvalCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {
@@ -44,11 +46,20 @@ public final class VigilCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "missing command (demo, ingest, ask, tail, eval)");
+                spec.commandLine(), "missing command (demo, ingest, ask, tail, eval, bench)");
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) { // an Error (e.g. a broken class path) that picocli lets through
+            System.err.println("vigil: fatal: " + oneLine(String.valueOf(t)));
+            if (System.getenv(DEBUG_ENV) != null) {
+                t.printStackTrace();
+            }
+            code = EXIT_FAILURE;
+        }
         System.exit(code);
     }
 

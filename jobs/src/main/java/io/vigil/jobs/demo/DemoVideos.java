@@ -58,7 +58,21 @@ final class DemoVideos {
             Path golden = VigilHome.resolve(GOLDEN_CLIP);
             if (Files.isReadable(golden)) {
                 LOG.info("python3 with numpy not found; using the committed clip {}", golden);
-                videos.add(new DemoVideo("golden", golden, "committed clip", List.of(), generic()));
+                Path truthFile = golden.resolveSibling("truth.json");
+                if (Files.isReadable(truthFile)) {
+                    SceneVideo truth = SceneVideo.readTruth(truthFile);
+                    videos.add(
+                            new DemoVideo(
+                                    "golden",
+                                    golden,
+                                    "committed scene clip, " + truth.captions().size() + " s",
+                                    truth.captions(),
+                                    lastQuestions(truth)));
+                } else {
+                    videos.add(
+                            new DemoVideo(
+                                    "golden", golden, "committed clip", List.of(), generic()));
+                }
             }
         }
         if (vtest && Files.isReadable(VTEST)) {

@@ -78,6 +78,13 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Long videos scored for qa_long (default: as many as --videos; 0: none).")
     Integer longVideos;
 
+    @Option(
+            names = "--show-errors",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Print the first N wrong captions and answers (stderr).")
+    int showErrors;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -110,7 +117,16 @@ public final class EvalCommand implements Callable<Integer> {
             if (longCount > 0) {
                 generator.generate(seed, longCount, frames * longFactor, RENDER_FPS, longDir);
             }
-            SceneEvaluator evaluator = new SceneEvaluator(m, tmp);
+            int[] shown = {0};
+            SceneEvaluator evaluator =
+                    new SceneEvaluator(
+                            m,
+                            tmp,
+                            line -> {
+                                if (shown[0]++ < showErrors) {
+                                    err.println("  " + line);
+                                }
+                            });
             try (ProgressBar bar = progressBar(videos + longCount)) {
                 run(evaluator, shortDir, false, score, bar);
                 if (longCount > 0) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Scores the model on one scene video through the pipeline's own Java path: the frames are encoded
@@ -31,10 +32,15 @@ public final class SceneEvaluator {
     private final VigilModel model;
     private final Path workDir;
     private final ChunkDecoder decoder = new ChunkDecoder();
+    private final Consumer<String> mismatches;
 
-    public SceneEvaluator(VigilModel model, Path workDir) {
+    /**
+     * @param mismatches receives one line per wrong caption or answer (for {@code --show-errors})
+     */
+    public SceneEvaluator(VigilModel model, Path workDir, Consumer<String> mismatches) {
         this.model = model;
         this.workDir = workDir;
+        this.mismatches = mismatches;
     }
 
     /**
@@ -83,7 +89,7 @@ public final class SceneEvaluator {
         score.video(longVideo, sample);
     }
 
-    private static void score(
+    private void score(
             SceneVideo video,
             int sample,
             StreamState state,
@@ -91,14 +97,40 @@ public final class SceneEvaluator {
             boolean longVideo,
             EvalScore score) {
         if (!longVideo && sample < video.captions().size()) {
-            score.caption(text.caption(state).equals(video.captions().get(sample)));
+            String caption = text.caption(state);
+            String truth = video.captions().get(sample);
+            boolean hit = caption.equals(truth);
+            score.caption(hit);
+            if (!hit) {
+                mismatches.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "%s @%ds caption: got \"%s\", truth \"%s\"",
+                                video.id(),
+                                sample,
+                                caption,
+                                truth));
+            }
         }
         for (SceneQuestion q : video.questions()) {
             if (q.sample() != sample || (longVideo && !q.earliest())) {
                 continue;
             }
             String answer = text.answer(state, q.question());
-            score.question(q.type(), normalise(answer).equals(normalise(q.answer())), longVideo);
+            boolean hit = normalise(answer).equals(normalise(q.answer()));
+            score.question(q.type(), hit, longVideo);
+            if (!hit) {
+                mismatches.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "%s%s @%ds %s? got \"%s\", truth \"%s\"",
+                                longVideo ? "long " : "",
+                                video.id(),
+                                sample,
+                                q.question(),
+                                answer,
+                                q.answer()));
+            }
         }
     }
 

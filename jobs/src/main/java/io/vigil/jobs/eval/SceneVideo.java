@@ -52,8 +52,32 @@ public record SceneVideo(
             System.arraycopy(raw, i * frameBytes, f, 0, frameBytes);
             frames.add(f);
         }
+        return new SceneVideo(id, width, height, fps, frames, captions(truth), questions(truth));
+    }
+
+    /**
+     * Only the ground truth of a {@code vNNNN.json}-style file (no frames), e.g. the committed
+     * golden clip's {@code truth.json}.
+     */
+    public static SceneVideo readTruth(Path json) throws IOException {
+        JsonNode truth = JSON.readTree(json.toFile());
+        return new SceneVideo(
+                json.getFileName().toString(),
+                truth.path("width").asInt(),
+                truth.path("height").asInt(),
+                truth.path("fps").asInt(),
+                List.of(),
+                captions(truth),
+                questions(truth));
+    }
+
+    private static List<String> captions(JsonNode truth) {
         List<String> captions = new ArrayList<>();
         truth.path("captions").forEach(c -> captions.add(c.asText()));
+        return captions;
+    }
+
+    private static List<SceneQuestion> questions(JsonNode truth) {
         List<SceneQuestion> questions = new ArrayList<>();
         for (JsonNode q : truth.path("questions")) {
             questions.add(
@@ -64,7 +88,7 @@ public record SceneVideo(
                             q.path("answer").asText(),
                             q.path("earliest").asBoolean(false)));
         }
-        return new SceneVideo(id, width, height, fps, frames, captions, questions);
+        return questions;
     }
 
     /** The video ids listed in {@code dir/index.json}. */
