@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.jobs.kafka.EmbeddedKafka;
 import io.vigil.models.VigilModel;
+import io.vigil.operators.UnderstandJobOptions;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.VideoChunk;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ class UnderstandJobRecoveryITCase {
     }
 
     @Test
-    void stopWithSavepointAndResumeOnAnotherParallelism() throws Exception {
+    void stopWithSavepointAndResumeOnAnotherParallelismAndRocksDb() throws Exception {
         String prefix = "savepoint";
         createTopics(prefix);
         List<VideoChunk> a = TestStreams.ingest(tmp, "sp-a", 12, 2);
@@ -203,8 +204,10 @@ class UnderstandJobRecoveryITCase {
                                     SavepointFormatType.CANONICAL)
                             .get(120, TimeUnit.SECONDS);
 
-            // resume from the savepoint with parallelism 1 (key groups move), then the rest
+            // resume from the (canonical) savepoint with parallelism 1 (key groups move) and the
+            // RocksDB backend, then the rest
             Configuration resumed = TestStreams.jobOptions(kafka.bootstrapServers(), prefix, 1);
+            resumed.set(UnderstandJobOptions.STATE_BACKEND, "rocksdb");
             resumed.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
             resumed.setString("execution.savepoint.path", savepoint);
             StreamExecutionEnvironment env = UnderstandJob.environment(resumed);
