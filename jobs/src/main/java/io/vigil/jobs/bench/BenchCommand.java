@@ -7,6 +7,7 @@ import io.vigil.jobs.cli.VigilHome;
 import io.vigil.jobs.eval.SceneGenerator;
 import io.vigil.jobs.eval.SceneVideo;
 import io.vigil.jobs.ingest.ChunkerOptions;
+import io.vigil.jobs.ingest.FfmpegLog;
 import io.vigil.jobs.ingest.VideoChunker;
 import io.vigil.models.ModelException;
 import io.vigil.models.VigilModel;
@@ -78,6 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--streams must be ≥ 1 each, --seconds ≥ 4");
         }
+        FfmpegLog.errorsOnly();
         OnnxRuntimeInit.ensure();
         Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
         PrintWriter err = spec.commandLine().getErr();

@@ -2,6 +2,7 @@ package io.vigil.jobs.demo;
 
 import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.VigilHome;
+import io.vigil.jobs.ingest.FfmpegLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Example:", "  vigil demo --duration 60 --no-vtest"})
 public final class DemoCommand implements Callable<Integer> {
+    /** Exit code after Ctrl-C (128 + SIGINT), as shells expect. */
+    static final int INTERRUPTED = 130;
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -63,6 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--duration must be ≥ 5, --scenes ≥ 0, --scene-seconds ≥ 2");
         }
+        FfmpegLog.errorsOnly();
         OnnxRuntimeInit.ensure();
         Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
         DemoRunner.Settings settings =
@@ -78,6 +83,11 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             runner.run();
+        } catch (Exception e) {
+            if (runner.closed()) {
+                return INTERRUPTED; // Ctrl-C: the hook stopped everything under our feet
+            }
+            throw e;
         } finally {
             runner.close();
             try {

@@ -71,7 +71,7 @@ public final class DemoRunner implements AutoCloseable {
     private DemoPrinter printer;
     private ExecutorService ingestPool;
     private KafkaProducer<String, byte[]> producer;
-    private boolean closed;
+    private volatile boolean closed;
 
     public DemoRunner(Settings settings, PrintWriter out) {
         this.settings = settings;
@@ -120,7 +120,7 @@ public final class DemoRunner implements AutoCloseable {
 
         Map<String, String> pending = new LinkedHashMap<>(); // questionId -> streamId
         List<String> askedStreams = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !closed) {
             for (DemoVideo v : list) {
                 if (!askedStreams.contains(v.streamId()) && readyToAsk(v.streamId())) {
                     askedStreams.add(v.streamId());
@@ -132,6 +132,9 @@ public final class DemoRunner implements AutoCloseable {
                 break;
             }
             Thread.sleep(200);
+        }
+        if (closed) {
+            return new DemoSummary(printer.captions(), printer.answers(), printer.deadLetters());
         }
         if (System.nanoTime() >= deadline) {
             say("time is up (--duration %d s)", settings.duration().toSeconds());
@@ -252,6 +255,11 @@ public final class DemoRunner implements AutoCloseable {
             out.println(String.format(Locale.ROOT, format, args));
             out.flush();
         }
+    }
+
+    /** Whether {@link #close()} has run (e.g. from the Ctrl-C shutdown hook). */
+    public boolean closed() {
+        return closed;
     }
 
     /** Stops the job, the cluster, the broker and the threads; deletes the temp folder. */

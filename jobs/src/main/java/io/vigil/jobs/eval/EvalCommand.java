@@ -4,6 +4,7 @@ import io.vigil.jobs.cli.CliException;
 import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.TempDirs;
 import io.vigil.jobs.cli.VigilHome;
+import io.vigil.jobs.ingest.FfmpegLog;
 import io.vigil.models.ModelException;
 import io.vigil.models.VigilModel;
 import java.io.PrintWriter;
@@ -100,6 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(modelDir)) {
             throw new CliException("no model folder at " + modelDir);
         }
+        FfmpegLog.errorsOnly();
         OnnxRuntimeInit.ensure();
         SceneGenerator generator = SceneGenerator.locate();
         generator.check();

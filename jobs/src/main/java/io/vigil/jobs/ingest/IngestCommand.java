@@ -108,6 +108,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        FfmpegLog.errorsOnly();
         ChunkerOptions options = options();
         if (reconnectAttempts < 0 || maxBackoffSeconds < 1) {
             throw new ParameterException(

@@ -1,0 +1,75 @@
+package io.vigil.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+
+import io.vigil.schemas.VideoChunk;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestorTest {
+    @TempDir Path dir;
+
+    @Test
+    void aNetworkSourceThatNeverAnswersIsRetriedThenReported() {
+        AtomicInteger chunks = new AtomicInteger();
+        Ingestor.Reconnect twice =
+                new Ingestor.Reconnect(2, Duration.ofMillis(10), Duration.ofMillis(20));
+
+        assertThatThrownBy(
+                        () ->
+                                Ingestor.ingest(
+                                        "http://127.0.0.1:1/none.ts",
+                                        ChunkerOptions.defaults("net"),
+                                        c -> chunks.incrementAndGet(),
+                                        twice,
+                                        ms -> {}))
+                .isInstanceOf(IngestException.class)
+                .hasMessageContaining("cannot open");
+        assertThat(chunks).hasValue(0);
+    }
+
+    @Test
+    void aFileIsReadOnceAndItsLastChunkIsMarked() throws Exception {
+        Path clip = dir.resolve("clip.ts");
+        TestClips.write(clip, "mpegts", AV_CODEC_ID_H264, 30, 10, 10, 96, 64, false);
+        List<VideoChunk> chunks = new ArrayList<>();
+
+        VideoChunker chunker =
+                Ingestor.ingest(
+                        clip.toString(),
+                        ChunkerOptions.defaults("file"),
+                        chunks::add,
+                        Ingestor.Reconnect.NEVER,
+                        ms -> {});
+
+        assertThat(chunker.mediaEndMs()).isEqualTo(3000);
+        assertThat(chunks).last().extracting(VideoChunk::getLast).isEqualTo(true);
+        assertThat(chunks).filteredOn(VideoChunk::getLast).hasSize(1);
+    }
+
+    @Test
+    void aSecondRunContinuesSeqAndMediaTime() throws Exception {
+        Path clip = dir.resolve("clip.ts");
+        TestClips.write(clip, "mpegts", AV_CODEC_ID_H264, 20, 10, 10, 96, 64, false);
+        List<VideoChunk> chunks = new ArrayList<>();
+        VideoChunker chunker = new VideoChunker(ChunkerOptions.defaults("live"));
+
+        chunker.run(clip.toString(), chunks::add, false, ms -> {});
+        int firstRun = chunks.size();
+        chunker.run(clip.toString(), chunks::add, false, ms -> {});
+
+        for (int i = 0; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).getSeq()).isEqualTo(i);
+            assertThat(chunks.get(i).getLast()).isFalse();
+        }
+        assertThat(chunks.get(firstRun).getMediaStartMs()).isEqualTo(2000);
+        assertThat(chunker.mediaEndMs()).isEqualTo(4000);
+    }
+}
