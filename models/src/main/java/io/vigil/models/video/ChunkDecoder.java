@@ -33,8 +33,7 @@ public final class ChunkDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkDecoder.class);
 
     static {
-        // FFmpeg logs to stderr; our errors go out as exceptions with reason codes instead.
-        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
+        FfmpegLogLevel.atMostErrors();
     }
 
     private final int maxFrames;

@@ -18,8 +18,7 @@ import org.bytedeco.javacv.FrameRecorder;
 public final class ClipEncoder {
 
     static {
-        // openh264 warns on stderr about rate control in quality mode; errors surface as exceptions
-        avutil.av_log_set_level(avutil.AV_LOG_FATAL);
+        FfmpegLogLevel.atMostErrors();
     }
 
     private final double fps;
