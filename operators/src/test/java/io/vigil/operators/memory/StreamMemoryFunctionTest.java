@@ -55,15 +55,16 @@ class StreamMemoryFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
             harness() throws Exception {
+        return harness(Duration.ZERO);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
+            harness(Duration ttl) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(
                                 new StreamMemoryFunction(
-                                        TestModels.dir(),
-                                        Duration.ofSeconds(4),
-                                        500,
-                                        Duration.ZERO,
-                                        1)),
+                                        TestModels.dir(), Duration.ofSeconds(4), 500, ttl, 1)),
                         (FrameToken t) -> t.streamId,
                         (Question q) -> q.getStreamId(),
                         Types.STRING);
@@ -249,6 +250,27 @@ class StreamMemoryFunctionTest {
             assertThat(answers.get(3).getText()).contains("\"zebra\"").contains("\"quokka\"");
             assertThat(answers.get(3).getFramesSeen()).isEqualTo(1L);
             assertThat(answers.get(4).getText()).isEqualTo("The question has no words.");
+        }
+    }
+
+    @Test
+    void withATtlAnIdleStreamsMemoryExpiresAndAReadKeepsItAlive() throws Exception {
+        try (var h = harness(Duration.ofSeconds(10))) {
+            h.open();
+            h.setStateTtlProcessingTime(0L);
+            h.processElement1(new StreamRecord<>(tokens.get(0)));
+            h.setStateTtlProcessingTime(8_000L);
+            h.processElement2(new StreamRecord<>(question("q1", "cam", "what was seen")));
+            h.setStateTtlProcessingTime(16_000L); // 8 s after the read: still alive
+            h.processElement2(new StreamRecord<>(question("q2", "cam", "what was seen")));
+            h.setStateTtlProcessingTime(30_000L); // 14 s idle: expired
+            h.processElement2(new StreamRecord<>(question("q3", "cam", "what was seen")));
+            List<Answer> answers = answers(h);
+            assertThat(answers).extracting(Answer::getAnswered).containsExactly(true, true, false);
+            assertThat(answers.get(2).getText()).contains("not been seen");
+            // new frames start a fresh memory
+            h.processElement1(new StreamRecord<>(tokens.get(1)));
+            assertThat(StreamState.fromBytes(memoryOf(h, "cam")).framesSeen()).isEqualTo(1L);
         }
     }
 
