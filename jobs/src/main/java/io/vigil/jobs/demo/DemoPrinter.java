@@ -107,8 +107,8 @@ final class DemoPrinter implements AutoCloseable {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "; generated scenes: %d/%d captions and %d/%d answers match the"
-                                    + " ground truth",
+                            "; where the truth is known: %d/%d captions and %d/%d answers match"
+                                    + " it",
                             captionMatches.get(),
                             captionTruths.get(),
                             answerMatches.get(),
