@@ -274,6 +274,23 @@ class StreamMemoryFunctionTest {
         }
     }
 
+    @Test
+    void aTtlCanBeTurnedOnWhenRestoringStateWrittenWithout() throws Exception {
+        OperatorSubtaskState snap;
+        try (var h = harness(Duration.ZERO)) {
+            h.open();
+            h.processElement1(new StreamRecord<>(tokens.get(0)));
+            snap = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(Duration.ofSeconds(10))) {
+            h.initializeState(snap);
+            h.open();
+            h.processElement2(new StreamRecord<>(question("q", "cam", "what was seen")));
+            assertThat(answers(h)).extracting(Answer::getAnswered).containsExactly(true);
+            assertThat(answers(h).get(0).getFramesSeen()).isEqualTo(1L);
+        }
+    }
+
     private static List<Answer> answers(
             KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption> h) {
         var q = h.getSideOutput(StreamMemoryFunction.ANSWERS);
