@@ -106,6 +106,15 @@ public final class MambaDecoder {
         return step(states, null, tokenIds, new boolean[states.size()]);
     }
 
+    /**
+     * Text steps on private copies of {@code states}, kept inside ONNX Runtime between steps (each
+     * step's output states are the next step's inputs; nothing is copied back). The states are only
+     * read, here, once. Close it to free the native tensors. Used by {@link TextGenerator}.
+     */
+    public TextSteps textSteps(List<StreamState> states) {
+        return new TextSteps(env, session, modelDir, graph, config, tokenDim, vocabSize, states);
+    }
+
     /** One stream, one frame token {@code [D]}; returns logits {@code [V]}. */
     public float[] stepFrame(StreamState state, float[] token) {
         return stepFrames(List.of(state), new float[][] {token})[0];

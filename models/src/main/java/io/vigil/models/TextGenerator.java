@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Greedy, deterministic text from a stream's state (docs/model-contract.md, "Text"). Every method
- * works on a copy of the state it is given and never changes it, so captions and answers do not
- * disturb the stream's memory, and a replay produces the same text. Thread-safe.
+ * works on a private copy of the state it is given (kept inside ONNX Runtime, see {@link
+ * TextSteps}) and never changes it, so captions and answers do not disturb the stream's memory, and
+ * a replay produces the same text. Thread-safe.
  */
 public final class TextGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(TextGenerator.class);
@@ -26,65 +27,23 @@ public final class TextGenerator {
 
     /** Steps {@code <cap>} on a copy of {@code live}, then decodes greedily. */
     public String caption(StreamState live) {
-        StreamState s = live.copy();
-        float[] logits = decoder.stepText(s, tokenizer.caption());
-        return tokenizer.decode(greedy(s, logits));
+        return captions(List.of(live)).get(0);
     }
 
-    /** Captions of many streams, their steps batched; equal to {@link #caption} of each. */
+    /**
+     * Captions of many streams, their steps batched (B rows until the longest caption ends); each
+     * equals {@link #caption} of its state.
+     */
     public List<String> captions(List<StreamState> live) {
         int n = live.size();
-        List<StreamState> states = new ArrayList<>(n);
-        int[] ids = new int[n];
-        for (StreamState s : live) {
-            states.add(s.copy());
+        if (n == 0) {
+            return List.of();
         }
-        Arrays.fill(ids, tokenizer.caption());
-        float[][] logits = decoder.stepText(states, ids); // [B][V]
-        List<List<Integer>> out = new ArrayList<>(n);
-        List<Integer> active = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(new ArrayList<>());
-            active.add(i);
+        int[] prefix = new int[n];
+        Arrays.fill(prefix, tokenizer.caption());
+        try (TextSteps run = decoder.textSteps(live)) {
+            return greedy(run, run.step(prefix));
         }
-        float[][] rowLogits = new float[n][];
-        for (int i = 0; i < n; i++) {
-            rowLogits[i] = logits[i];
-        }
-        while (!active.isEmpty()) {
-            List<Integer> next = new ArrayList<>();
-            for (int i : active) {
-                int t = argmax(rowLogits[i]);
-                if (t == tokenizer.eos()) {
-                    continue;
-                }
-                out.get(i).add(t);
-                if (out.get(i).size() < maxTextTokens) {
-                    next.add(i);
-                }
-            }
-            if (next.isEmpty()) {
-                break;
-            }
-            List<StreamState> batch = new ArrayList<>(next.size());
-            int[] step = new int[next.size()];
-            for (int k = 0; k < next.size(); k++) {
-                int i = next.get(k);
-                batch.add(states.get(i));
-                List<Integer> words = out.get(i);
-                step[k] = words.get(words.size() - 1);
-            }
-            float[][] l = decoder.stepText(batch, step);
-            for (int k = 0; k < next.size(); k++) {
-                rowLogits[next.get(k)] = l[k];
-            }
-            active = next;
-        }
-        List<String> texts = new ArrayList<>(n);
-        for (List<Integer> words : out) {
-            texts.add(tokenizer.decode(words.stream().mapToInt(Integer::intValue).toArray()));
-        }
-        return texts;
     }
 
     /**
@@ -96,29 +55,58 @@ public final class TextGenerator {
         if (q.hasUnknown()) {
             LOG.debug("question has words outside the vocabulary: {}", q.unknown());
         }
-        StreamState s = live.copy();
-        float[] logits = decoder.stepText(s, tokenizer.question());
-        for (int id : q.ids()) {
-            logits = decoder.stepText(s, id);
+        try (TextSteps run = decoder.textSteps(List.of(live))) {
+            float[][] logits = run.step(new int[] {tokenizer.question()});
+            for (int id : q.ids()) {
+                logits = run.step(new int[] {id});
+            }
+            logits = run.step(new int[] {tokenizer.answer()});
+            return greedy(run, logits).get(0);
         }
-        logits = decoder.stepText(s, tokenizer.answer());
-        return tokenizer.decode(greedy(s, logits));
     }
 
-    private int[] greedy(StreamState s, float[] logits) {
-        int[] out = new int[maxTextTokens];
-        int n = 0;
-        while (n < maxTextTokens) {
-            int t = argmax(logits);
-            if (t == tokenizer.eos()) {
+    /**
+     * Greedy decoding of every row: {@code t = argmax}; stop at {@code <eos>} or after {@code
+     * max_text_tokens}; else emit {@code t} and step it. Finished rows keep stepping {@code <eos>}
+     * (rows are independent) until every row is done.
+     */
+    private List<String> greedy(TextSteps run, float[][] logits) {
+        int n = run.batch();
+        int[][] out = new int[n][maxTextTokens];
+        int[] len = new int[n];
+        boolean[] done = new boolean[n];
+        int open = n;
+        while (true) {
+            int[] next = new int[n];
+            for (int i = 0; i < n; i++) {
+                next[i] = tokenizer.eos();
+                if (done[i]) {
+                    continue;
+                }
+                int t = argmax(logits[i]);
+                if (t == tokenizer.eos()) {
+                    done[i] = true;
+                    open--;
+                    continue;
+                }
+                out[i][len[i]++] = t;
+                if (len[i] == maxTextTokens) {
+                    done[i] = true;
+                    open--;
+                    continue;
+                }
+                next[i] = t;
+            }
+            if (open == 0) {
                 break;
             }
-            out[n++] = t;
-            if (n < maxTextTokens) {
-                logits = decoder.stepText(s, t);
-            }
+            logits = run.step(next);
         }
-        return Arrays.copyOf(out, n);
+        List<String> texts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            texts.add(tokenizer.decode(Arrays.copyOf(out[i], len[i])));
+        }
+        return texts;
     }
 
     /** Index of the largest value; the first on ties (as torch.argmax). */

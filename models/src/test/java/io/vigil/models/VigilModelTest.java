@@ -173,6 +173,28 @@ class VigilModelTest {
     }
 
     @Test
+    void captionEqualsAGreedyLoopOverArraySteps() {
+        // TextSteps keeps the copy inside ONNX Runtime; a plain loop over stepText must agree
+        Tokenizer tok = model.tokenizer();
+        for (int seed = 0; seed < 4; seed++) {
+            StreamState live = watched(500 + seed, 2 + seed);
+            StreamState copy = live.copy();
+            float[] logits = model.decoder().stepText(copy, tok.caption());
+            List<Integer> words = new ArrayList<>();
+            while (words.size() < model.manifest().maxTextTokens()) {
+                int t = TextGenerator.argmax(logits);
+                if (t == tok.eos()) {
+                    break;
+                }
+                words.add(t);
+                logits = model.decoder().stepText(copy, t);
+            }
+            String expected = tok.decode(words.stream().mapToInt(Integer::intValue).toArray());
+            assertThat(model.generator().caption(live)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void batchedCaptionsEqualSingleCaptions() {
         List<StreamState> states = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
