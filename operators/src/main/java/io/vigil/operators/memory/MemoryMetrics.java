@@ -13,6 +13,7 @@ public final class MemoryMetrics {
     public static final String STATE_BYTES = "stateBytes";
     public static final String STREAMS_STARTED = "streamsStarted";
     public static final String STREAMS_ENDED = "streamsEnded";
+    public static final String STATES_RESET = "statesReset";
     public static final String CAPTIONS = "captions";
     public static final String CAPTION_MICROS = "captionMicros";
     public static final String QUESTIONS = "questions";
@@ -30,6 +31,10 @@ public final class MemoryMetrics {
 
     public final Counter streamsStarted;
     public final Counter streamsEnded;
+
+    /** Memories this model could not read (other Mamba sizes), restarted from zeros. */
+    public final Counter statesReset;
+
     public final Counter captions;
     public final Histogram captionMicros;
     public final Counter questions;
@@ -44,6 +49,7 @@ public final class MemoryMetrics {
         stateBytes = g.histogram(STATE_BYTES, new DescriptiveStatisticsHistogram(100));
         streamsStarted = g.counter(STREAMS_STARTED);
         streamsEnded = g.counter(STREAMS_ENDED);
+        statesReset = g.counter(STATES_RESET);
         captions = g.counter(CAPTIONS);
         captionMicros = g.histogram(CAPTION_MICROS, new DescriptiveStatisticsHistogram(1000));
         questions = g.counter(QUESTIONS);

@@ -144,14 +144,12 @@ public class StreamMemoryFunction
             return;
         }
         byte[] bytes = memory.value();
-        StreamState state;
-        if (bytes == null || Boolean.TRUE.equals(ended.value())) {
+        StreamState state = bytes == null ? null : readable(t.streamId, bytes);
+        if (state == null || Boolean.TRUE.equals(ended.value())) {
             state = model.newState();
             pendingSegment.clear();
             ended.clear();
             metrics.streamsStarted.inc();
-        } else {
-            state = StreamState.fromBytes(bytes);
         }
         long segment = Math.floorDiv(t.ptsMs, segmentMs);
         Long pending = pendingSegment.value();
@@ -169,17 +167,48 @@ public class StreamMemoryFunction
         lastFrameMs.update(t.ptsMs);
     }
 
+    /**
+     * The stored memory, or null when this model cannot read it (a state written by a model with
+     * other Mamba sizes, e.g. after an upgrade restored from an old savepoint): the stream then
+     * starts a fresh memory instead of failing the job.
+     */
+    private StreamState readable(String streamId, byte[] bytes) {
+        try {
+            StreamState s = StreamState.fromBytes(bytes);
+            if (s.fits(decoder.config())) {
+                return s;
+            }
+            LOG.warn(
+                    "Memory of stream {} ({}) does not fit model {}; starting afresh",
+                    streamId,
+                    s,
+                    model.id());
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "Memory of stream {} is unreadable ({}); starting afresh",
+                    streamId,
+                    e.getMessage());
+        }
+        metrics.statesReset.inc();
+        memory.clear();
+        pendingSegment.clear();
+        lastFrameMs.clear();
+        ended.clear();
+        return null;
+    }
+
     private void endStream(FrameToken t, Collector<Caption> out) throws Exception {
         metrics.streamsEnded.inc();
         Long pending = pendingSegment.value();
         byte[] bytes = memory.value();
-        if (pending != null && bytes != null && !Boolean.TRUE.equals(ended.value())) {
+        StreamState state = bytes == null ? null : readable(t.streamId, bytes);
+        if (pending != null && state != null && !Boolean.TRUE.equals(ended.value())) {
             long last = lastFrameMs.value() == null ? pending * segmentMs : lastFrameMs.value();
             long end = Math.min((pending + 1) * segmentMs, Math.max(t.streamEndMs, last + 1));
-            out.collect(caption(t.streamId, StreamState.fromBytes(bytes), pending, end));
+            out.collect(caption(t.streamId, state, pending, end));
         }
         pendingSegment.clear();
-        if (bytes != null) {
+        if (state != null) {
             ended.update(true);
         }
     }
@@ -204,13 +233,14 @@ public class StreamMemoryFunction
     public void processElement2(Question q, Context ctx, Collector<Caption> out) throws Exception {
         metrics.questions.inc();
         byte[] bytes = memory.value();
+        StreamState live = bytes == null ? null : readable(q.getStreamId(), bytes);
         long last = lastFrameMs.value() == null ? 0L : lastFrameMs.value();
         String why =
                 QuestionCheck.whyNot(
                         q.getText(),
                         maxQuestionChars,
                         q.getStreamId(),
-                        bytes != null,
+                        live != null,
                         generator.tokenizer(),
                         q.getAsOfMediaMs(),
                         last);
@@ -221,16 +251,14 @@ public class StreamMemoryFunction
                         .setModelId(model.id());
         if (why != null) {
             metrics.unanswered.inc();
-            long frames = bytes == null ? 0L : StreamState.fromBytes(bytes).framesSeen();
-            a.setText(why).setAnswered(false).setFramesSeen(frames);
+            a.setText(why).setAnswered(false).setFramesSeen(live == null ? 0L : live.framesSeen());
         } else {
             // a fresh object from the stored bytes; the generator works on a copy of it anyway
-            StreamState state = StreamState.fromBytes(bytes);
             long t0 = System.nanoTime();
-            String text = generator.answer(state, q.getText());
+            String text = generator.answer(live, q.getText());
             metrics.answerMicros.update((System.nanoTime() - t0) / 1000L);
             metrics.answers.inc();
-            a.setText(text).setAnswered(true).setFramesSeen(state.framesSeen());
+            a.setText(text).setAnswered(true).setFramesSeen(live.framesSeen());
         }
         ctx.output(ANSWERS, a.setProducedAtMs(System.currentTimeMillis()).build());
     }

@@ -291,6 +291,28 @@ class StreamMemoryFunctionTest {
         }
     }
 
+    @Test
+    void aMemoryOfAnotherModelShapeStartsAfreshInsteadOfFailing() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement1(new StreamRecord<>(tokens.get(0)));
+            // overwrite the stream's memory with a state of other sizes (e.g. an older model)
+            KeyedStateBackend<String> be = h.getOperator().getKeyedStateBackend();
+            be.setCurrentKey("cam");
+            be.getPartitionedState(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            new ValueStateDescriptor<>(
+                                    "memory",
+                                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO))
+                    .update(new byte[] {1, 2, 3});
+            h.processElement2(new StreamRecord<>(question("q", "cam", "what was seen")));
+            assertThat(answers(h).get(0).getAnswered()).isFalse();
+            h.processElement1(new StreamRecord<>(tokens.get(1)));
+            assertThat(StreamState.fromBytes(memoryOf(h, "cam")).framesSeen()).isEqualTo(1L);
+        }
+    }
+
     private static List<Answer> answers(
             KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption> h) {
         var q = h.getSideOutput(StreamMemoryFunction.ANSWERS);
