@@ -33,6 +33,9 @@ class VigilCommandTest {
                 "tail cameras",
                 "eval --videos 0",
                 "eval --frames many",
+                "bench --streams 0",
+                "bench --streams x",
+                "demo --duration 1",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.replace("\"", "").split(" ");
@@ -50,7 +53,7 @@ class VigilCommandTest {
         int code = run("--help");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("ingest", "ask", "tail", "eval");
+        assertThat(out.toString()).contains("demo", "ingest", "ask", "tail", "eval", "bench");
     }
 
     @Test
