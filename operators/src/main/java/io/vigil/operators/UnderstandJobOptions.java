@@ -1,6 +1,7 @@
 package io.vigil.operators;
 
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -26,6 +27,15 @@ public final class UnderstandJobOptions {
                     .stringType()
                     .defaultValue("localhost:9092")
                     .withDescription("Kafka bootstrap servers for all sources and sinks.");
+
+    public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES =
+            ConfigOptions.key("vigil.kafka.properties")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "Extra Kafka client properties for every source and sink, e.g."
+                                    + " security.protocol:SASL_SSL,sasl.mechanism:PLAIN (the"
+                                    + " options above win where they overlap).");
 
     public static final ConfigOption<String> CHUNKS_TOPIC =
             ConfigOptions.key("vigil.topic.chunks")

@@ -10,6 +10,7 @@ import io.vigil.schemas.Caption;
 import io.vigil.schemas.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.Configuration;
@@ -34,6 +35,7 @@ public final class KafkaIo {
 
     public static KafkaSource<ChunkEnvelope> chunkSource(Configuration o) {
         return KafkaSource.<ChunkEnvelope>builder()
+                .setProperties(extra(o))
                 .setBootstrapServers(o.get(UnderstandJobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(o.get(UnderstandJobOptions.CHUNKS_TOPIC))
                 .setGroupId(o.get(UnderstandJobOptions.GROUP_ID))
@@ -49,6 +51,7 @@ public final class KafkaIo {
 
     public static KafkaSource<QuestionEnvelope> questionSource(Configuration o) {
         return KafkaSource.<QuestionEnvelope>builder()
+                .setProperties(extra(o))
                 .setBootstrapServers(o.get(UnderstandJobOptions.BOOTSTRAP_SERVERS))
                 .setTopics(o.get(UnderstandJobOptions.QUESTIONS_TOPIC))
                 .setGroupId(o.get(UnderstandJobOptions.GROUP_ID))
@@ -98,6 +101,7 @@ public final class KafkaIo {
                         .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
                         .build();
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(extra(o))
                 .setBootstrapServers(o.get(UnderstandJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -107,6 +111,13 @@ public final class KafkaIo {
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         Long.toString(o.get(UnderstandJobOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .build();
+    }
+
+    /** {@link UnderstandJobOptions#KAFKA_PROPERTIES} as client properties. */
+    static Properties extra(Configuration o) {
+        Properties p = new Properties();
+        p.putAll(o.get(UnderstandJobOptions.KAFKA_PROPERTIES));
+        return p;
     }
 
     static OffsetsInitializer startingOffsets(Configuration o) {
