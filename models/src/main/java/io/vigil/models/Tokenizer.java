@@ -38,7 +38,7 @@ public final class Tokenizer {
         this.special = special;
         this.ids = new HashMap<>();
         for (int i = 0; i < this.tokens.size(); i++) {
-            ids.putIfAbsent(this.tokens.get(i), i);
+            ids.put(this.tokens.get(i), i); // a repeated token maps to its last id, as in Python
         }
         for (int id :
                 new int[] {
