@@ -153,6 +153,15 @@ public final class UnderstandJobOptions {
                     .defaultValue(500)
                     .withDescription("Longer questions are answered with answered=false.");
 
+    public static final ConfigOption<Integer> HISTORY_SEGMENTS =
+            ConfigOptions.key("vigil.memory.history-segments")
+                    .intType()
+                    .defaultValue(15)
+                    .withDescription(
+                            "A stream's memory is also kept at its last this many segment ends"
+                                    + " (15 x 4 s = 1 min; ~76 KiB each for vigil-tiny) to answer"
+                                    + " questions with asOfMediaMs in the past; 0 keeps none.");
+
     public static final ConfigOption<Duration> IDLE_STATE_TTL =
             ConfigOptions.key("vigil.state.idle-ttl")
                     .durationType()

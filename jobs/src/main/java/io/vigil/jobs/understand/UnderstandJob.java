@@ -190,7 +190,8 @@ public final class UnderstandJob {
                                         options.get(UnderstandJobOptions.SEGMENT_LENGTH),
                                         options.get(UnderstandJobOptions.MAX_QUESTION_CHARS),
                                         options.get(UnderstandJobOptions.IDLE_STATE_TTL),
-                                        threads),
+                                        threads,
+                                        options.get(UnderstandJobOptions.HISTORY_SEGMENTS)),
                                 TypeInformation.of(Caption.class))
                         .name(NAME_STREAM_MEMORY)
                         .uid(UID_STREAM_MEMORY);

@@ -58,12 +58,6 @@ public final class QuestionCheck {
                     "The question asks about %d ms, but stream %s has only reached %d ms.",
                     asOfMediaMs, streamId, lastFrameMs);
         }
-        if (asOfMediaMs != null && asOfMediaMs < lastFrameMs) {
-            return String.format(
-                    "Answers as of a past time (%d ms) are not supported: the memory only holds"
-                            + " the present (%d ms). Ask without asOfMediaMs.",
-                    asOfMediaMs, lastFrameMs);
-        }
         return null;
     }
 }

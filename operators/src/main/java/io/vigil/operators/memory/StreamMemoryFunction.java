@@ -12,8 +12,13 @@ import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -43,8 +48,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Finished streams.</b> After the end-of-stream marker the memory is kept for questions; if
  * the same streamId then sends frames again, its memory starts afresh from zeros.
  *
+ * <p><b>As-of answers.</b> With {@code historySegments > 0} the memory is also kept at the last
+ * that many segment ends; a question with {@code asOfMediaMs} in the past is answered from the one
+ * at the latest segment end {@code <= asOfMediaMs + 1} (segment resolution).
+ *
  * <p>Keyed state: {@code memory} (bytes), {@code pendingSegment}, {@code lastFrameMs}, {@code
- * ended}; all under the idle TTL policy ({@link StateTtl}).
+ * ended}, {@code history} (segment end → bytes); all under the idle TTL policy ({@link StateTtl}).
  */
 public class StreamMemoryFunction
         extends KeyedCoProcessFunction<String, FrameToken, Question, Caption> {
@@ -60,6 +69,7 @@ public class StreamMemoryFunction
     private final int maxQuestionChars;
     private final Duration idleTtl;
     private final int threads;
+    private final int historySegments;
 
     private transient VigilModel model;
     private transient MambaDecoder decoder;
@@ -69,6 +79,7 @@ public class StreamMemoryFunction
     private transient ValueState<Long> pendingSegment;
     private transient ValueState<Long> lastFrameMs;
     private transient ValueState<Boolean> ended;
+    private transient MapState<Long, byte[]> history; // segment end ms -> memory bytes then
 
     /**
      * @param modelDir the model folder
@@ -83,6 +94,24 @@ public class StreamMemoryFunction
             int maxQuestionChars,
             Duration idleTtl,
             int threads) {
+        this(modelDir, segmentLength, maxQuestionChars, idleTtl, threads, 0);
+    }
+
+    /**
+     * @param historySegments memories kept at the last this many segment ends, for questions with
+     *     {@code asOfMediaMs} in the past (0: none)
+     */
+    public StreamMemoryFunction(
+            String modelDir,
+            Duration segmentLength,
+            int maxQuestionChars,
+            Duration idleTtl,
+            int threads,
+            int historySegments) {
+        if (historySegments < 0) {
+            throw new IllegalArgumentException("historySegments < 0: " + historySegments);
+        }
+        this.historySegments = historySegments;
         if (segmentLength.toMillis() <= 0) {
             throw new IllegalArgumentException("segment length must be > 0: " + segmentLength);
         }
@@ -128,6 +157,16 @@ public class StreamMemoryFunction
                                 StateTtl.apply(
                                         new ValueStateDescriptor<>("ended", Types.BOOLEAN),
                                         idleTtl));
+        history =
+                getRuntimeContext()
+                        .getMapState(
+                                StateTtl.apply(
+                                        new MapStateDescriptor<>(
+                                                "history",
+                                                Types.LONG,
+                                                PrimitiveArrayTypeInfo
+                                                        .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                                        idleTtl));
         LOG.info(
                 "StreamMemory open: model {} on {}, segment {} ms, state {} bytes per stream",
                 model.id(),
@@ -149,6 +188,7 @@ public class StreamMemoryFunction
             state = model.newState();
             pendingSegment.clear();
             ended.clear();
+            history.clear();
             metrics.streamsStarted.inc();
         }
         long segment = Math.floorDiv(t.ptsMs, segmentMs);
@@ -194,6 +234,7 @@ public class StreamMemoryFunction
         pendingSegment.clear();
         lastFrameMs.clear();
         ended.clear();
+        history.clear();
         return null;
     }
 
@@ -213,7 +254,9 @@ public class StreamMemoryFunction
         }
     }
 
-    private Caption caption(String streamId, StreamState state, long segment, long endMs) {
+    private Caption caption(String streamId, StreamState state, long segment, long endMs)
+            throws Exception {
+        remember(endMs, state);
         long t0 = System.nanoTime();
         String text = generator.caption(state);
         metrics.captionMicros.update((System.nanoTime() - t0) / 1000L);
@@ -227,6 +270,38 @@ public class StreamMemoryFunction
                 .setModelId(model.id())
                 .setProducedAtMs(System.currentTimeMillis())
                 .build();
+    }
+
+    /** Keeps the memory at a segment end, dropping the oldest beyond {@code historySegments}. */
+    private void remember(long endMs, StreamState state) throws Exception {
+        if (historySegments == 0) {
+            return;
+        }
+        history.put(endMs, state.toBytes());
+        List<Long> ends = new ArrayList<>();
+        for (Long k : history.keys()) {
+            ends.add(k);
+        }
+        if (ends.size() > historySegments) {
+            Collections.sort(ends);
+            for (Long k : ends.subList(0, ends.size() - historySegments)) {
+                history.remove(k);
+            }
+        }
+    }
+
+    /**
+     * The memory for a question as of {@code asOfMs} in the past: the one kept at the latest
+     * segment end {@code E <= asOfMs + 1} (it holds the frames before E), or null.
+     */
+    private Map.Entry<Long, byte[]> pastMemory(long asOfMs) throws Exception {
+        Map.Entry<Long, byte[]> best = null;
+        for (Map.Entry<Long, byte[]> e : history.entries()) {
+            if (e.getKey() <= asOfMs + 1 && (best == null || e.getKey() > best.getKey())) {
+                best = e;
+            }
+        }
+        return best;
     }
 
     @Override
@@ -249,18 +324,51 @@ public class StreamMemoryFunction
                         .setQuestionId(q.getQuestionId())
                         .setStreamId(q.getStreamId())
                         .setModelId(model.id());
+        StreamState from = live;
+        Long asOf = q.getAsOfMediaMs();
+        if (why == null && asOf != null && asOf < last) {
+            Map.Entry<Long, byte[]> past = pastMemory(asOf);
+            if (past == null) {
+                why = noHistory(asOf);
+            } else {
+                from = StreamState.fromBytes(past.getValue());
+            }
+        }
         if (why != null) {
             metrics.unanswered.inc();
             a.setText(why).setAnswered(false).setFramesSeen(live == null ? 0L : live.framesSeen());
         } else {
             // a fresh object from the stored bytes; the generator works on a copy of it anyway
             long t0 = System.nanoTime();
-            String text = generator.answer(live, q.getText());
+            String text = generator.answer(from, q.getText());
             metrics.answerMicros.update((System.nanoTime() - t0) / 1000L);
             metrics.answers.inc();
-            a.setText(text).setAnswered(true).setFramesSeen(live.framesSeen());
+            a.setText(text).setAnswered(true).setFramesSeen(from.framesSeen());
         }
         ctx.output(ANSWERS, a.setProducedAtMs(System.currentTimeMillis()).build());
+    }
+
+    private String noHistory(long asOfMs) throws Exception {
+        if (historySegments == 0) {
+            return String.format(
+                    "Answers as of a past time (%d ms) are not kept: this job keeps no history of"
+                            + " the memory (vigil.memory.history-segments = 0). Ask without"
+                            + " asOfMediaMs.",
+                    asOfMs);
+        }
+        long oldest = Long.MAX_VALUE;
+        for (Long k : history.keys()) {
+            oldest = Math.min(oldest, k);
+        }
+        return oldest == Long.MAX_VALUE
+                ? String.format(
+                        "No history of this stream's memory is kept yet (the first is kept at the"
+                                + " end of its first segment), so it cannot answer as of %d ms.",
+                        asOfMs)
+                : String.format(
+                        "The memory's history reaches back to %d ms only (the last %d segment"
+                                + " ends); it cannot answer as of %d ms.",
+                        oldest, historySegments, asOfMs);
     }
 
     @Override

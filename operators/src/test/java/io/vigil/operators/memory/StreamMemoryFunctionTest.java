@@ -60,11 +60,21 @@ class StreamMemoryFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
             harness(Duration ttl) throws Exception {
+        return harness(ttl, 0);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
+            harness(Duration ttl, int history) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(
                                 new StreamMemoryFunction(
-                                        TestModels.dir(), Duration.ofSeconds(4), 500, ttl, 1)),
+                                        TestModels.dir(),
+                                        Duration.ofSeconds(4),
+                                        500,
+                                        ttl,
+                                        1,
+                                        history)),
                         (FrameToken t) -> t.streamId,
                         (Question q) -> q.getStreamId(),
                         Types.STRING);
@@ -310,6 +320,52 @@ class StreamMemoryFunctionTest {
             assertThat(answers(h).get(0).getAnswered()).isFalse();
             h.processElement1(new StreamRecord<>(tokens.get(1)));
             assertThat(StreamState.fromBytes(memoryOf(h, "cam")).framesSeen()).isEqualTo(1L);
+        }
+    }
+
+    private static Question asOf(String id, String text, long asOfMs) {
+        Question q = question(id, "cam", text);
+        q.setAsOfMediaMs(asOfMs);
+        return q;
+    }
+
+    @Test
+    void asOfAPastTimeIsAnsweredFromTheMemoryKeptAtTheSegmentEndBefore() throws Exception {
+        String text = "what colour was the ball";
+        List<String> atEnds = new ArrayList<>(); // answers after 4 and 8 frames, and after 10
+        StreamState ref = model.newState();
+        for (int i = 0; i < 10; i++) {
+            model.decoder().stepFrames(List.of(ref), new float[][] {tokens.get(i).token});
+            if (i == 3 || i == 7 || i == 9) {
+                atEnds.add(model.generator().answer(ref, text));
+            }
+        }
+        try (var h = harness(Duration.ZERO, 1)) { // keeps the last segment end only
+            h.open();
+            for (FrameToken t : tokens) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            h.processElement2(new StreamRecord<>(asOf("now", text, 9000L)));
+            h.processElement2(new StreamRecord<>(asOf("at8s", text, 8500L)));
+            h.processElement2(new StreamRecord<>(asOf("at5s", text, 5000L))); // evicted
+            h.processElement2(new StreamRecord<>(asOf("future", text, 20_000L)));
+            List<Answer> a = answers(h);
+            assertThat(a).extracting(Answer::getAnswered).containsExactly(true, true, false, false);
+            assertThat(a.get(0).getText()).isEqualTo(atEnds.get(2));
+            assertThat(a.get(0).getFramesSeen()).isEqualTo(10L);
+            assertThat(a.get(1).getText()).isEqualTo(atEnds.get(1));
+            assertThat(a.get(1).getFramesSeen()).isEqualTo(8L);
+            assertThat(a.get(2).getText()).contains("reaches back to 8000 ms");
+            assertThat(a.get(3).getText()).contains("only reached 9000 ms");
+        }
+        try (var h = harness(Duration.ZERO, 0)) {
+            h.open();
+            for (FrameToken t : tokens) {
+                h.processElement1(new StreamRecord<>(t));
+            }
+            h.processElement2(new StreamRecord<>(asOf("at5s", text, 5000L)));
+            assertThat(answers(h).get(0).getAnswered()).isFalse();
+            assertThat(answers(h).get(0).getText()).contains("history-segments = 0");
         }
     }
 
