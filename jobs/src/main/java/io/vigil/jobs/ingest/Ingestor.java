@@ -42,9 +42,12 @@ public final class Ingestor {
             long seqBefore = chunker.nextSeq();
             IngestException failure = null;
             try {
-                chunker.run(source, sink, false, progressMs);
+                chunker.run(source, sink, (Boolean) null, progressMs);
             } catch (IngestException e) {
                 failure = e;
+            }
+            if (failure == null && chunker.lastRunFinite()) {
+                return chunker; // a file served over the network, read to its end
             }
             if (chunker.nextSeq() > seqBefore) {
                 failures = 0; // it worked for a while: start the backoff afresh

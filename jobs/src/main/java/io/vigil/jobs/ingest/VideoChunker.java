@@ -4,6 +4,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avformat.avio_size;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -52,6 +54,7 @@ public final class VideoChunker {
     private long mediaEndMs;
 
     private VideoChunk pending;
+    private boolean lastRunFinite;
 
     public VideoChunker(ChunkerOptions options) {
         this.options = options;
@@ -83,6 +86,11 @@ public final class VideoChunker {
         }
     }
 
+    /** Whether the last {@link #run} treated its source as finite (its last chunk marked). */
+    public boolean lastRunFinite() {
+        return lastRunFinite;
+    }
+
     /** Sequence number the next chunk will get. */
     public long nextSeq() {
         return nextSeq;
@@ -103,10 +111,25 @@ public final class VideoChunker {
      */
     public void run(String source, ChunkSink sink, boolean finite, LongConsumer progressMs)
             throws IngestException, InterruptedException {
+        run(source, sink, Boolean.valueOf(finite), progressMs);
+    }
+
+    /**
+     * Like {@link #run(String, ChunkSink, boolean, LongConsumer)}; {@code finite == null} decides
+     * from the source: finite when FFmpeg reports a duration or a byte size (a file, also one
+     * served over HTTP with a Content-Length), not otherwise (a live RTSP or HTTP stream). {@link
+     * #lastRunFinite()} tells which it was.
+     */
+    public void run(String source, ChunkSink sink, Boolean finite, LongConsumer progressMs)
+            throws IngestException, InterruptedException {
         runOffsetMs = mediaEndMs;
         boolean completed = false;
+        lastRunFinite = finite != null && finite;
         try {
             FFmpegFrameGrabber grabber = SourceOpener.open(source);
+            if (finite == null) {
+                lastRunFinite = hasLength(grabber);
+            }
             try {
                 int videoIndex = videoStreamIndex(grabber.getFormatContext(), source);
                 boolean remux =
@@ -139,7 +162,7 @@ public final class VideoChunker {
                 close(grabber);
             }
         } finally {
-            flushPending(sink, completed && finite);
+            flushPending(sink, completed && lastRunFinite);
         }
     }
 
@@ -334,6 +357,15 @@ public final class VideoChunker {
             throw new IngestException(
                     "cannot publish chunk " + chunk.getSeq() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A length in time, or a byte size (an HTTP file has a Content-Length; a live stream not). */
+    private static boolean hasLength(FFmpegFrameGrabber grabber) {
+        if (grabber.getLengthInTime() > 0) {
+            return true;
+        }
+        AVIOContext io = grabber.getFormatContext().pb();
+        return io != null && !io.isNull() && avio_size(io) > 0;
     }
 
     private static int videoStreamIndex(AVFormatContext context, String source)

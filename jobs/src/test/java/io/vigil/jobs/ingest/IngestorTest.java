@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 
+import com.sun.net.httpserver.HttpServer;
 import io.vigil.schemas.VideoChunk;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(120) // a reconnect loop that never ends must fail, not hang the build
 class IngestorTest {
     @TempDir Path dir;
 
@@ -52,6 +58,38 @@ class IngestorTest {
         assertThat(chunker.mediaEndMs()).isEqualTo(3000);
         assertThat(chunks).last().extracting(VideoChunk::getLast).isEqualTo(true);
         assertThat(chunks).filteredOn(VideoChunk::getLast).hasSize(1);
+    }
+
+    @Test
+    void aFileServedOverHttpIsReadOnceNotReconnected() throws Exception {
+        Path clip = dir.resolve("clip.ts");
+        TestClips.write(clip, "mpegts", AV_CODEC_ID_H264, 30, 10, 10, 96, 64, false);
+        byte[] bytes = Files.readAllBytes(clip);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/clip.ts",
+                exchange -> {
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    try (OutputStream body = exchange.getResponseBody()) {
+                        body.write(bytes);
+                    }
+                });
+        server.start();
+        List<VideoChunk> chunks = new ArrayList<>();
+        try {
+            Ingestor.ingest(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/clip.ts",
+                    ChunkerOptions.defaults("http"),
+                    chunks::add,
+                    new Ingestor.Reconnect(3, Duration.ofMillis(10), Duration.ofMillis(20)),
+                    ms -> {});
+        } finally {
+            server.stop(0);
+        }
+
+        assertThat(chunks).isNotEmpty();
+        assertThat(chunks).last().extracting(VideoChunk::getLast).isEqualTo(true);
+        assertThat(chunks).last().extracting(VideoChunk::getMediaEndMs).isEqualTo(3000L);
     }
 
     @Test
