@@ -155,6 +155,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<String> ids = SceneVideo.ids(dir);
         for (String id : ids) {
             evaluator.evaluate(SceneVideo.read(dir, id), longVideos, score);
+            Files.deleteIfExists(dir.resolve(id + ".rgb")); // long videos are big: free as we go
             if (bar != null) {
                 bar.step();
             }
