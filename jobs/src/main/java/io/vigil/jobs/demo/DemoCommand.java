@@ -60,6 +60,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Length of each generated scene (default ${DEFAULT-VALUE}).")
     int sceneSeconds;
 
+    @Option(
+            names = "--tmp-dir",
+            paramLabel = "DIR",
+            description = "Where the demo's temporary folder goes (default: the system's).")
+    Path tmpDir;
+
     @Override
     public Integer call() throws Exception {
         if (durationSeconds < 5 || scenes < 0 || sceneSeconds < 2) {
@@ -77,7 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
                         !noVtest,
                         scenes,
                         sceneSeconds,
-                        Duration.ofSeconds(2));
+                        Duration.ofSeconds(2),
+                        tmpDir);
         DemoRunner runner = new DemoRunner(settings, spec.commandLine().getOut());
         Thread hook = new Thread(runner::close, "vigil-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

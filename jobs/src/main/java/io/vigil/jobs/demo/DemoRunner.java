@@ -58,7 +58,8 @@ public final class DemoRunner implements AutoCloseable {
             boolean vtest,
             int scenes,
             int sceneSeconds,
-            Duration checkpointInterval) {}
+            Duration checkpointInterval,
+            Path tempParent) {}
 
     private final Settings settings;
     private final PrintWriter out;
@@ -84,7 +85,10 @@ public final class DemoRunner implements AutoCloseable {
         if (!Files.isRegularFile(settings.modelDir().resolve("manifest.json"))) {
             throw new CliException("no model at " + settings.modelDir() + " (manifest.json)");
         }
-        tmp = Files.createTempDirectory("vigil-demo-");
+        tmp =
+                settings.tempParent() == null
+                        ? Files.createTempDirectory("vigil-demo-")
+                        : Files.createTempDirectory(settings.tempParent(), "vigil-demo-");
         say("preparing sample videos...");
         List<DemoVideo> list =
                 DemoVideos.prepare(

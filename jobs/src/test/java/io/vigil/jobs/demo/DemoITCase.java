@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.jobs.cli.VigilCommand;
 import io.vigil.jobs.cli.VigilHome;
-import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, end to end, in-process: it must never silently break. */
 class DemoITCase {
@@ -24,12 +23,13 @@ class DemoITCase {
         return dir != null ? Path.of(dir) : VigilHome.resolve("models/vigil-tiny");
     }
 
+    @TempDir Path tmp;
+
     @Test
     @Timeout(300)
     void demoPrintsCaptionsAndAnswersAndLeavesNothingRunning() throws Exception {
         assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
         Set<Thread> before = nonDaemonThreads();
-        List<String> tempBefore = demoTempDirs();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -45,14 +45,18 @@ class DemoITCase {
                                 "--scenes",
                                 "1",
                                 "--scene-seconds",
-                                "8");
+                                "8",
+                                "--tmp-dir",
+                                tmp.toString());
 
         String printed = out.toString();
         assertThat(code).as(err.toString()).isZero();
         assertThat(printed).containsPattern("(?m)^caption +\\S+ +\\d+:\\d\\d\\.\\d-");
         assertThat(printed).containsPattern("(?m)^answer +\\S+ +Q: .+\\?  A: ");
         assertThat(printed).contains("done: ");
-        assertThat(demoTempDirs()).isEqualTo(tempBefore);
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).as("the demo's temp folder is deleted").isEmpty();
+        }
         assertThat(lingering(before)).isEmpty();
     }
 
@@ -77,16 +81,5 @@ class DemoITCase {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !t.isDaemon())
                 .collect(Collectors.toSet());
-    }
-
-    private static List<String> demoTempDirs() {
-        File[] files = new File(System.getProperty("java.io.tmpdir")).listFiles();
-        return files == null
-                ? List.of()
-                : Arrays.stream(files)
-                        .map(File::getName)
-                        .filter(n -> n.startsWith("vigil-demo-"))
-                        .sorted()
-                        .toList();
     }
 }
