@@ -34,10 +34,11 @@ class FrameEncoder(nn.Module):
 
     conv backbone -> 8x8 = 64 patch tokens (+ learned positions) -> pre-fusion block (self-
     attention over the frame's own patches; text is not available yet in a stream) ->
-    learnable-query cross-attention compressing the 64 patches into ONE token.
+    learnable-query cross-attention (query = learned vector + MLP(max-pool of the conv map))
+    compressing the 64 patches into ONE token.
     """
 
-    def __init__(self, d=128, width=96, heads=4):
+    def __init__(self, d=128, width=96, heads=8):
         super().__init__()
 
         def block(cin, cout, stride):
@@ -50,6 +51,9 @@ class FrameEncoder(nn.Module):
         self.n1, self.fuse = nn.LayerNorm(d), Attention(d, heads)
         self.n2, self.mlp1 = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, d), nn.GELU(), nn.Linear(d, d))
         self.query = nn.Parameter(torch.randn(1, 1, d) * 0.02)  # [1, 1, D]
+        # the query is conditioned on a max-pool of the backbone map (learned much faster on
+        # 2 cores than a purely static query; still one query -> one token)
+        self.qmlp = nn.Sequential(nn.Linear(width, d), nn.GELU(), nn.Linear(d, d))
         self.n3, self.compress = nn.LayerNorm(d), Attention(d, heads)
         self.n4, self.mlp2 = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
         self.out_norm = nn.LayerNorm(d)
@@ -59,7 +63,7 @@ class FrameEncoder(nn.Module):
         p = self.patch(f.flatten(2).transpose(1, 2).contiguous()) + self.pos  # [N, 64, D]
         p = p + self.fuse(self.n1(p), self.n1(p))  # pre-fusion over the frame's own patches
         p = p + self.mlp1(self.n2(p))
-        q = self.query.expand(p.shape[0], -1, -1)  # [N, 1, D]
+        q = self.query + self.qmlp(f.amax(dim=(2, 3))).unsqueeze(1)  # [N, 1, D]
         t = q + self.compress(q, self.n3(p))  # [N, 1, D]
         t = t + self.mlp2(self.n4(t))
         return self.out_norm(t[:, 0])  # [N, D]
@@ -152,7 +156,7 @@ class MambaMixer(nn.Module):
 
 
 class MambaDecoder(nn.Module):
-    def __init__(self, vocab, d_token=128, d_model=128, layers=4, d_inner=256, d_state=16, d_conv=4):
+    def __init__(self, vocab, d_token=128, d_model=128, layers=4, d_inner=256, d_state=8, d_conv=4):
         super().__init__()
         self.L, self.d_inner, self.d_state, self.d_conv = layers, d_inner, d_state, d_conv
         self.frame_proj = nn.Linear(d_token, d_model)

@@ -50,11 +50,11 @@ def train_encoder(ds, minutes, bs=128, lr=2e-3, log_every=50):
         p, q = pres[idx], pos[idx]
         l_pres = F.binary_cross_entropy_with_logits(logit, p)
         l_pos = ((xy - q).abs().sum(-1) * p).sum() / p.sum().clamp(min=1)
-        loss = l_pres + 10 * l_pos
+        loss = 3 * l_pres + 5 * l_pos
         # cosine schedule on wall-clock progress
         frac = (time.time() - t0) / (60 * minutes)
         for g in opt.param_groups:
-            g["lr"] = lr * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
+            g["lr"] = lr * min(1.0, (it + 1) / 50) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -155,17 +155,15 @@ def decoder_loss(dec, x, caps, qas):
     u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long), torch.ones(B, T))  # [B, T, d_model]
     c0, h0 = dec.zero_state(B)
     _, _, per = dec(u, c0, h0, keep_states=True)
-    # all text branches (captions and questions) in one batch: fewer, larger ops
-    b_idx, k_idx, items = (caps[i] + qas[i] for i in range(3))
-    cs, hs = gather_states(per, torch.tensor(b_idx), torch.tensor(k_idx))
-    inp, tgt = text_batch(items)
-    n = inp.shape[0]
-    ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
-    logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
-    nc = len(caps[2])
-    V = logits.shape[-1]
-    return [F.cross_entropy(logits[:nc].reshape(-1, V), tgt[:nc].reshape(-1)),
-            F.cross_entropy(logits[nc:].reshape(-1, V), tgt[nc:].reshape(-1))]
+    losses = []  # captions and questions as two batches (they pad to different lengths)
+    for b_idx, k_idx, items in (caps, qas):
+        cs, hs = gather_states(per, torch.tensor(b_idx), torch.tensor(k_idx))
+        inp, tgt = text_batch(items)
+        n = inp.shape[0]
+        ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
+        logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
+        losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
+    return losses
 
 
 def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, seed=0,
@@ -296,6 +294,9 @@ def main():
     p.add_argument("--eval-videos", type=int, default=40)
     p.add_argument("--eval-seed", type=int, default=7)
     p.add_argument("--procs", type=int, default=2)
+    p.add_argument("--dec-bs", type=int, default=16)
+    p.add_argument("--dec-lr", type=float, default=3e-3)
+    p.add_argument("--dec-seed", type=int, default=0)
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     dpath = os.path.join("data", f"train_{TRAIN_SEED}_{a.videos}x{a.samples}.npz")
@@ -326,7 +327,7 @@ def main():
         tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt"))
         objs = data.objects(TRAIN_SEED, a.videos, a.samples)
         t = time.time()
-        dec = train_decoder(tok, objs, a.dec_minutes, tmax=a.samples)
+        dec = train_decoder(tok, objs, a.dec_minutes, bs=a.dec_bs, lr=a.dec_lr, tmax=a.samples, seed=a.dec_seed)
         times["decoder_s"] = time.time() - t
         torch.save({"dec": dec.state_dict()}, os.path.join(a.work, "dec.pt"))
         log("decoder done", times)
