@@ -297,6 +297,7 @@ def main():
     p.add_argument("--dec-bs", type=int, default=16)
     p.add_argument("--dec-lr", type=float, default=3e-3)
     p.add_argument("--dec-seed", type=int, default=0)
+    p.add_argument("--dec-resume", default=None, help="dec.pt to continue from")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     dpath = os.path.join("data", f"train_{TRAIN_SEED}_{a.videos}x{a.samples}.npz")
@@ -327,7 +328,11 @@ def main():
         tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt"))
         objs = data.objects(TRAIN_SEED, a.videos, a.samples)
         t = time.time()
-        dec = train_decoder(tok, objs, a.dec_minutes, bs=a.dec_bs, lr=a.dec_lr, tmax=a.samples, seed=a.dec_seed)
+        dec = None
+        if a.dec_resume:
+            dec = MambaDecoder(len(scenes.VOCAB))
+            dec.load_state_dict(torch.load(weights_only=False, f=a.dec_resume)["dec"])
+        dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr, tmax=a.samples, seed=a.dec_seed)
         times["decoder_s"] = time.time() - t
         torch.save({"dec": dec.state_dict()}, os.path.join(a.work, "dec.pt"))
         log("decoder done", times)
