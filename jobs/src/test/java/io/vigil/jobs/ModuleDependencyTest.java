@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module graph one way: {@code schemas ← models ← operators ← jobs}, and the model
- * code free of Flink (DESIGN §5.1).
+ * Keeps the module graph one way: {@code schemas ← models ← operators ← jobs}, and the model code
+ * free of Flink (DESIGN §5.1).
  */
 class ModuleDependencyTest {
 

@@ -1,6 +1,7 @@
 package io.vigil.jobs.cli;
 
 import io.vigil.jobs.bench.BenchCommand;
+import io.vigil.jobs.bench.ModelBenchCommand;
 import io.vigil.jobs.demo.DemoCommand;
 import io.vigil.jobs.eval.EvalCommand;
 import io.vigil.jobs.ingest.IngestCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             EvalCommand.class,
             BenchCommand.class,
+            ModelBenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {
