@@ -62,8 +62,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--frames",
             paramLabel = "F",
-            defaultValue = "32",
-            description = "1-fps samples (seconds) per video (default ${DEFAULT-VALUE}).")
+            defaultValue = "48",
+            description =
+                    "1-fps samples (seconds) per video (default ${DEFAULT-VALUE}, the longest"
+                            + " training video, so long videos are 10x any training video).")
     int frames;
 
     @Option(
