@@ -191,7 +191,9 @@ public final class UnderstandJobOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Checkpoint storage URI (file:///…, s3://…); unset keeps checkpoints"
-                                    + " in JobManager memory (tests, the demo).");
+                                    + " in JobManager memory, which caps the job's state at 5 MB"
+                                    + " (~100 streams with the default history): small tests"
+                                    + " only. The demo and bench use a temp folder.");
 
     public static final ConfigOption<Integer> PARALLELISM =
             ConfigOptions.key("vigil.parallelism")

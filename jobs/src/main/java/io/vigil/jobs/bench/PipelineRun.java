@@ -1,6 +1,7 @@
 package io.vigil.jobs.bench;
 
 import io.vigil.jobs.cli.KafkaClients;
+import io.vigil.jobs.cli.TempDirs;
 import io.vigil.jobs.cli.Topics;
 import io.vigil.jobs.ingest.AvroCodec;
 import io.vigil.jobs.ingest.ChunkPublisher;
@@ -11,6 +12,7 @@ import io.vigil.jobs.understand.UnderstandJob;
 import io.vigil.operators.UnderstandJobOptions;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.VideoChunk;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,8 @@ final class PipelineRun implements AutoCloseable {
     private EmbeddedKafka kafka;
     private MiniCluster flink;
     private JobID job;
+    private Path
+            checkpoints; // file checkpoint storage: 100 streams' memory outgrows JobManager's 5 MB
 
     PipelineRun(Path modelDir, Duration checkpointInterval) {
         this.modelDir = modelDir;
@@ -216,6 +220,8 @@ final class PipelineRun implements AutoCloseable {
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-bench-" + System.nanoTime());
+        checkpoints = Files.createTempDirectory("vigil-bench-checkpoints-");
+        conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = UnderstandJob.environment(conf);
         UnderstandJob.fromKafka(conf).build(env);
         Configuration cluster = new Configuration();
@@ -253,6 +259,10 @@ final class PipelineRun implements AutoCloseable {
         if (kafka != null) {
             kafka.close();
             kafka = null;
+        }
+        if (checkpoints != null) {
+            TempDirs.deleteRecursively(checkpoints);
+            checkpoints = null;
         }
     }
 }

@@ -158,6 +158,9 @@ public final class DemoRunner implements AutoCloseable {
         conf.set(UnderstandJobOptions.MODEL_DIR, settings.modelDir().toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
         conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-demo-" + System.nanoTime());
+        // file storage in the demo's own temp folder: JobManager memory storage caps state at 5 MB
+        conf.set(
+                UnderstandJobOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = UnderstandJob.environment(conf);
         UnderstandJob.fromKafka(conf).build(env);
 
