@@ -8,7 +8,7 @@ import io.vigil.jobs.ingest.ChunkPublisher;
 import io.vigil.jobs.ingest.ChunkSink;
 import io.vigil.jobs.ingest.RealtimePacer;
 import io.vigil.jobs.kafka.EmbeddedKafka;
-import io.vigil.jobs.understand.UnderstandJob;
+import io.vigil.jobs.understand.LocalUnderstandCluster;
 import io.vigil.operators.UnderstandJobOptions;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.VideoChunk;
@@ -25,10 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -222,23 +219,9 @@ final class PipelineRun implements AutoCloseable {
         conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-bench-" + System.nanoTime());
         checkpoints = Files.createTempDirectory("vigil-bench-checkpoints-");
         conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints.toUri().toString());
-        StreamExecutionEnvironment env = UnderstandJob.environment(conf);
-        UnderstandJob.fromKafka(conf).build(env);
-        Configuration cluster = new Configuration();
-        cluster.set(RestOptions.BIND_PORT, "0");
-        cluster.set(RestOptions.ADDRESS, "localhost");
-        flink =
-                new MiniCluster(
-                        new MiniClusterConfiguration.Builder()
-                                .setConfiguration(cluster)
-                                .setNumTaskManagers(1)
-                                .setNumSlotsPerTaskManager(2)
-                                .build());
-        flink.start();
-        job =
-                flink.submitJob(env.getStreamGraph().getJobGraph())
-                        .get(60, TimeUnit.SECONDS)
-                        .getJobID();
+        LocalUnderstandCluster local = LocalUnderstandCluster.start(conf);
+        flink = local.flink();
+        job = local.job();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.vigil.jobs.ingest.ChunkerOptions;
 import io.vigil.jobs.ingest.Ingestor;
 import io.vigil.jobs.ingest.VideoChunker;
 import io.vigil.jobs.kafka.EmbeddedKafka;
+import io.vigil.jobs.understand.LocalUnderstandCluster;
 import io.vigil.jobs.understand.UnderstandJob;
 import io.vigil.operators.UnderstandJobOptions;
 import io.vigil.schemas.Question;
@@ -29,10 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -161,24 +159,9 @@ public final class DemoRunner implements AutoCloseable {
         // file storage in the demo's own temp folder: JobManager memory storage caps state at 5 MB
         conf.set(
                 UnderstandJobOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString());
-        StreamExecutionEnvironment env = UnderstandJob.environment(conf);
-        UnderstandJob.fromKafka(conf).build(env);
-
-        Configuration cluster = new Configuration();
-        cluster.set(RestOptions.BIND_PORT, "0");
-        cluster.set(RestOptions.ADDRESS, "localhost");
-        flink =
-                new MiniCluster(
-                        new MiniClusterConfiguration.Builder()
-                                .setConfiguration(cluster)
-                                .setNumTaskManagers(1)
-                                .setNumSlotsPerTaskManager(2)
-                                .build());
-        flink.start();
-        jobId =
-                flink.submitJob(env.getStreamGraph().getJobGraph())
-                        .get(60, TimeUnit.SECONDS)
-                        .getJobID();
+        LocalUnderstandCluster local = LocalUnderstandCluster.start(conf);
+        flink = local.flink();
+        jobId = local.job();
         say(
                 "Flink (local cluster, web UI %s) runs %s with %s",
                 flink.getRestAddress().get(10, TimeUnit.SECONDS),
