@@ -1,6 +1,7 @@
 package io.vigil.jobs.bench;
 
 import io.vigil.jobs.cli.CliException;
+import io.vigil.jobs.cli.ModelDirOption;
 import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.TempDirs;
 import io.vigil.jobs.cli.VigilHome;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,8 +45,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model (default vigil-tiny).")
-    Path model;
+    @Mixin ModelDirOption model;
 
     @Option(
             names = "--streams",
@@ -81,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         FfmpegLog.errorsOnly();
         OnnxRuntimeInit.ensure();
-        Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
+        Path modelDir = model.dir();
         PrintWriter err = spec.commandLine().getErr();
         int distinct = Math.min(10, streams.stream().mapToInt(Integer::intValue).max().orElse(1));
         Path tmp = Files.createTempDirectory("vigil-bench-");

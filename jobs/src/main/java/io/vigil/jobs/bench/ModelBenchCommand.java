@@ -1,6 +1,7 @@
 package io.vigil.jobs.bench;
 
 import io.vigil.jobs.cli.CliException;
+import io.vigil.jobs.cli.ModelDirOption;
 import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.VigilHome;
 import io.vigil.models.ModelException;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,8 +40,7 @@ import picocli.CommandLine.Spec;
 public final class ModelBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model (default vigil-tiny).")
-    Path model;
+    @Mixin ModelDirOption model;
 
     @Option(
             names = "--threads",
@@ -75,7 +76,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
                     spec.commandLine(), "--threads must be ≥ 0 and --flat-frames ≥ 2000");
         }
         OnnxRuntimeInit.ensure();
-        Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
+        Path modelDir = model.dir();
         PrintWriter err = spec.commandLine().getErr();
         String report;
         try (VigilModel m =

@@ -1,12 +1,13 @@
 package io.vigil.jobs.demo;
 
+import io.vigil.jobs.cli.ModelDirOption;
 import io.vigil.jobs.cli.OnnxRuntimeInit;
-import io.vigil.jobs.cli.VigilHome;
 import io.vigil.jobs.ingest.FfmpegLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,11 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-vtest", description = "Leave out vtest.avi (real walkway footage).")
     boolean noVtest;
 
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Model folder (default: models/vigil-tiny).")
-    Path model;
+    @Mixin ModelDirOption model;
 
     @Option(
             names = "--scenes",
@@ -75,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         FfmpegLog.errorsOnly();
         OnnxRuntimeInit.ensure();
-        Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
+        Path modelDir = model.dir();
         DemoRunner.Settings settings =
                 new DemoRunner.Settings(
                         modelDir,

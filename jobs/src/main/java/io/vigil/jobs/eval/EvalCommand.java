@@ -1,9 +1,9 @@
 package io.vigil.jobs.eval;
 
 import io.vigil.jobs.cli.CliException;
+import io.vigil.jobs.cli.ModelDirOption;
 import io.vigil.jobs.cli.OnnxRuntimeInit;
 import io.vigil.jobs.cli.TempDirs;
-import io.vigil.jobs.cli.VigilHome;
 import io.vigil.jobs.ingest.FfmpegLog;
 import io.vigil.models.ModelException;
 import io.vigil.models.VigilModel;
@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,11 +40,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Model folder (default: models/vigil-tiny).")
-    Path model;
+    @Mixin ModelDirOption model;
 
     @Option(
             names = "--videos",
@@ -99,7 +96,7 @@ public final class EvalCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--videos, --frames and --long-factor must be ≥ 1, --long-videos ≥ 0");
         }
-        Path modelDir = model != null ? model : VigilHome.resolve("models/vigil-tiny");
+        Path modelDir = model.dir();
         if (!Files.isDirectory(modelDir)) {
             throw new CliException("no model folder at " + modelDir);
         }
