@@ -15,7 +15,8 @@ import torch
 
 from . import frames as fr
 from . import scenes, text
-from .model import FrameEncoder, MambaDecoder, StepGraph
+from .model import FrameEncoder, StepGraph
+from .train import load_decoder
 from .train import greedy
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
@@ -188,11 +189,12 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--work", default="runs/full")
     p.add_argument("--version", default="1")
+    p.add_argument("--dec-name", default="dec.pt", help="decoder file in --work")
     a = p.parse_args()
     enc = FrameEncoder()
-    enc.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "enc.pt"))["enc"])
-    dec = MambaDecoder(len(scenes.VOCAB))
-    dec.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "dec.pt"))["dec"])
+    enc.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "enc.pt"),
+                                   map_location="cpu")["enc"])
+    dec = load_decoder(os.path.join(a.work, a.dec_name))
     enc.eval(), dec.eval()
     os.makedirs(MODEL_DIR, exist_ok=True)
     export_graphs(enc, dec, MODEL_DIR)

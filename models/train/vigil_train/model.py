@@ -92,7 +92,8 @@ class RMSNorm(nn.Module):
 
 
 class MambaMixer(nn.Module):
-    def __init__(self, d_model=128, d_inner=256, d_state=16, d_conv=4, dt_min=0.01, dt_max=1.0):
+    def __init__(self, d_model=128, d_inner=256, d_state=16, d_conv=4, dt_min=0.01, dt_max=1.0,
+                 slow=0.0):
         super().__init__()
         self.d_inner, self.d_state, self.d_conv = d_inner, d_state, d_conv
         self.dt_rank = math.ceil(d_model / 16)
@@ -103,7 +104,11 @@ class MambaMixer(nn.Module):
         dt = torch.exp(torch.rand(d_inner) * (math.log(dt_max) - math.log(dt_min)) + math.log(dt_min))
         with torch.no_grad():  # softplus(bias) = dt in [0.01, 1]: 1-fps frames must write into h
             self.dt_proj.bias.copy_(dt + torch.log(-torch.expm1(-dt)))
-        self.A_log = nn.Parameter(torch.log(torch.arange(1, d_state + 1).float()).repeat(d_inner, 1))
+        A_log = torch.log(torch.arange(1, d_state + 1).float()).repeat(d_inner, 1)  # [d_inner, N]
+        # "slow" channels: A = -1e-4 n, so exp(dt A) stays ~1 for hundreds of steps; the memory
+        # of early events then survives on videos far longer than the training ones
+        A_log[: int(slow * d_inner)] += math.log(1e-4)
+        self.A_log = nn.Parameter(A_log)
         self.D = nn.Parameter(torch.ones(d_inner))
         self.out_proj = nn.Linear(d_inner, d_model)
 
@@ -156,19 +161,23 @@ class MambaMixer(nn.Module):
 
 
 class MambaDecoder(nn.Module):
-    def __init__(self, vocab, d_token=128, d_model=128, layers=4, d_inner=256, d_state=8, d_conv=4):
+    def __init__(self, vocab, d_token=128, d_model=128, layers=4, d_inner=256, d_state=8, d_conv=4,
+                 dt_min=0.01, slow=0.0):
         super().__init__()
         self.L, self.d_inner, self.d_state, self.d_conv = layers, d_inner, d_state, d_conv
+        self.config = {"layers": layers, "d_inner": d_inner, "d_state": d_state, "d_conv": d_conv,
+                       "dt_min": dt_min, "slow": slow}
         self.frame_proj = nn.Linear(d_token, d_model)
         self.embed = nn.Embedding(vocab, d_model)
         self.norms = nn.ModuleList(RMSNorm(d_model) for _ in range(layers))
-        self.mixers = nn.ModuleList(MambaMixer(d_model, d_inner, d_state, d_conv) for _ in range(layers))
+        self.mixers = nn.ModuleList(MambaMixer(d_model, d_inner, d_state, d_conv, dt_min, slow=slow)
+                                    for _ in range(layers))
         self.norm_f = RMSNorm(d_model)
         self.head = nn.Linear(d_model, vocab)
 
-    def zero_state(self, b):
-        return (torch.zeros(self.L, b, self.d_inner, self.d_conv - 1),  # [L, B, d_inner, d_conv-1]
-                torch.zeros(self.L, b, self.d_inner, self.d_state))  # [L, B, d_inner, d_state]
+    def zero_state(self, b, device=None):
+        return (torch.zeros(self.L, b, self.d_inner, self.d_conv - 1, device=device),  # [L, B, d_inner, d_conv-1]
+                torch.zeros(self.L, b, self.d_inner, self.d_state, device=device))  # [L, B, d_inner, d_state]
 
     def inputs(self, frame_token, token_id, is_frame):
         """frame_token [..., D], token_id [...] int64, is_frame [...] float -> [..., d_model]."""

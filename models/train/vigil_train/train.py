@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import time
+from multiprocessing import Pool
 
 import numpy as np
 import torch
@@ -18,31 +19,43 @@ from .model import AuxHead, FrameEncoder, MambaDecoder
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
 TRAIN_SEED, VAL_SEED = 1000, 2000
+# VIGIL_DEVICE=cuda trains on a GPU (a lent device machine); CPU is the default and enough
+DEV = torch.device(os.environ.get("VIGIL_DEVICE", "cpu"))
 
 
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
 
 
-def to_input(small):  # f16 [N, 64, 64, 3] on 0..255 -> float32 [N, 3, 64, 64]
-    x = torch.from_numpy(small.astype(np.float32)) / 255.0
-    x = (x - torch.from_numpy(MEAN)) / torch.from_numpy(STD)
+def to_input(small):  # f16 [N, 64, 64, 3] on 0..255 (numpy or tensor) -> float32 [N, 3, 64, 64]
+    if isinstance(small, np.ndarray):
+        small = torch.from_numpy(small)
+    x = small.to(DEV).float() / 255.0
+    x = (x - torch.from_numpy(MEAN).to(DEV)) / torch.from_numpy(STD).to(DEV)
     return x.permute(0, 3, 1, 2).contiguous()
+
+
+def adamw(model, lr):
+    """AdamW without weight decay on A_log, D, biases and norms (as Mamba's reference does:
+    decay on A_log would pull the slow channels back to fast ones)."""
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and not n.endswith("A_log")]
+    rest = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and not n.endswith("A_log"))]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                              {"params": rest, "weight_decay": 0.0}], lr=lr)
 
 
 # ---------------------------------------------------------------- (a) encoder
 def train_encoder(ds, minutes, bs=128, lr=2e-3, log_every=50):
-    enc, aux = FrameEncoder(), AuxHead()
-    small = ds["small"].reshape(-1, 64, 64, 3)
-    pres = torch.from_numpy(ds["pres"].reshape(-1, 12))
-    pos = torch.from_numpy(ds["pos"].reshape(-1, 12, 2))
+    enc, aux = FrameEncoder().to(DEV), AuxHead().to(DEV)
+    small = torch.from_numpy(ds["small"].reshape(-1, 64, 64, 3)).to(DEV)
+    pres = torch.from_numpy(ds["pres"].reshape(-1, 12)).to(DEV)
+    pos = torch.from_numpy(ds["pos"].reshape(-1, 12, 2)).to(DEV)
     n = small.shape[0]
     params = list(enc.parameters()) + list(aux.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     t0, it, deadline = time.time(), 0, time.time() + 60 * minutes
-    est_iters = None
     while time.time() < deadline:
-        idx = np.random.randint(0, n, bs)
+        idx = torch.randint(0, n, (bs,), device=DEV)
         x = to_input(small[idx])
         if np.random.rand() < 0.5:  # brightness jitter on top of the scene's own drift
             x = x * float(np.random.uniform(0.9, 1.1)) + float(np.random.uniform(-0.2, 0.2))
@@ -72,24 +85,25 @@ def eval_encoder(enc, aux, ds):
     small = ds["small"].reshape(-1, 64, 64, 3)
     pres = torch.from_numpy(ds["pres"].reshape(-1, 12))
     pos = torch.from_numpy(ds["pos"].reshape(-1, 12, 2))
-    logit, xy = aux(encode_all(enc, small))
+    logit, xy = (t.cpu() for t in aux(encode_all(enc, small).to(DEV)))
     ok = ((logit > 0).float() == pres).all(1).float().mean().item()
     err = (((xy - pos).abs() * 128).sum(-1) * pres).sum() / pres.sum() / 2
     return {"frame_presence_all_ok": ok, "pos_err_px128": err.item()}
 
 
 @torch.no_grad()
-def encode_all(enc, small, bs=512):  # -> [N, D]
+def encode_all(enc, small, bs=512):  # -> [N, D] on the CPU
     enc.eval()
-    return torch.cat([enc(to_input(small[i:i + bs])) for i in range(0, len(small), bs)])
+    return torch.cat([enc(to_input(small[i:i + bs])).cpu() for i in range(0, len(small), bs)])
 
 
 # ---------------------------------------------------------------- (c) decoder
 QTYPES = scenes.QTYPES
 
 
-def sample_question(rng, objs, k, qtype=None):
-    """(question, answer, type) about samples 0..k, balanced like the generator."""
+def sample_question(rng, objs, k, qtype=None, about=None):
+    """(question, answer, type) about samples 0..k, balanced like the generator; about=an
+    object to ask 'seen'/'direction' about."""
     while True:
         t = qtype or QTYPES[rng.integers(len(QTYPES))]
         seen = [o for o in objs if o.s0 <= k]
@@ -97,6 +111,8 @@ def sample_question(rng, objs, k, qtype=None):
         if t in ("seen", "direction") and seen and rng.random() < 0.5:
             o = seen[rng.integers(len(seen))]
             kind, colour = o.kind, o.colour
+        if about is not None:
+            kind, colour = about.kind, about.colour
         if t in ("count", "colour") and seen and rng.random() < 0.6:
             kind = seen[rng.integers(len(seen))].kind
         q, a = scenes.answer(objs, k, t, kind, colour)
@@ -131,11 +147,11 @@ def gather_states(per, b_idx, k_idx):  # per: ([L,B,T,...], [L,B,T,...]) -> ([L,
     return per[0][:, b_idx, k_idx], per[1][:, b_idx, k_idx]
 
 
-def decoder_batch(rng, tokens, objs_list, bs, tmin, tmax, n_cap, n_q):
-    V, S = tokens.shape[:2]
+def decoder_batch(rng, V, S, objs_list, bs, tmin, tmax, n_cap, n_q):
+    """One batch of video indices and text branches: (vids [bs], T, captions, questions), each
+    branch (b_idx [n], k_idx [n], inputs [n, S'], targets [n, S'])."""
     T = int(rng.integers(tmin, min(tmax, S) + 1))
     vids = rng.integers(0, V, bs)
-    starts = [0] * bs
     cap_b, cap_k, caps, q_b, q_k, qas = [], [], [], [], [], []
     for j, v in enumerate(vids):
         objs = objs_list[v]
@@ -143,40 +159,68 @@ def decoder_batch(rng, tokens, objs_list, bs, tmin, tmax, n_cap, n_q):
         for k in ks:
             cap_b.append(j), cap_k.append(int(k)), caps.append(cap_item(scenes.caption(objs, int(k))))
         for n in range(n_q):
-            k = int(T - 1 - rng.integers(0, 3)) if n == 0 else int(rng.integers(0, T))
-            q, a, _ = sample_question(rng, objs, k, "first" if n == 0 and rng.random() < 0.5 else None)
+            qtype, about = None, None
+            if n == 0:  # near the end, about the earliest events (what qa_long asks)
+                k = int(T - 1 - rng.integers(0, 3))
+                r = rng.random()
+                if r < 0.5:
+                    qtype = "first"
+                elif r < 0.75 and objs and objs[0].s0 <= k:
+                    qtype, about = "seen", objs[0]
+            else:
+                k = int(rng.integers(0, T))
+            q, a, _ = sample_question(rng, objs, k, qtype, about)
             q_b.append(j), q_k.append(k), qas.append(qa_item(q, a))
-    x = tokens[vids, :T]  # [bs, T, D]
-    return x, (cap_b, cap_k, caps), (q_b, q_k, qas)
+    branch = lambda b, k, items: (torch.tensor(b), torch.tensor(k), *text_batch(items))
+    return (torch.from_numpy(vids), T, branch(cap_b, cap_k, caps), branch(q_b, q_k, qas))
+
+
+class DecoderBatches(torch.utils.data.IterableDataset):
+    """Endless decoder batches; each loader worker draws from its own seed."""
+
+    def __init__(self, V, S, objs_list, bs, tmin, tmax, seed):
+        self.args, self.seed = (V, S, objs_list, bs, tmin, tmax, 3, 4), seed
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        rng = np.random.default_rng([self.seed, info.id if info else 0])
+        while True:
+            yield decoder_batch(rng, *self.args)
 
 
 def decoder_loss(dec, x, caps, qas):
     B, T, _ = x.shape
-    u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long), torch.ones(B, T))  # [B, T, d_model]
-    c0, h0 = dec.zero_state(B)
+    u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long, device=DEV), torch.ones(B, T, device=DEV))
+    c0, h0 = dec.zero_state(B, DEV)
     _, _, per = dec(u, c0, h0, keep_states=True)
     losses = []  # captions and questions as two batches (they pad to different lengths)
-    for b_idx, k_idx, items in (caps, qas):
-        cs, hs = gather_states(per, torch.tensor(b_idx), torch.tensor(k_idx))
-        inp, tgt = text_batch(items)
+    for b_idx, k_idx, inp, tgt in (caps, qas):
+        cs, hs = gather_states(per, b_idx.to(DEV), k_idx.to(DEV))
+        inp, tgt = inp.to(DEV), tgt.to(DEV)
         n = inp.shape[0]
-        ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
+        ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2], device=DEV), inp,
+                        torch.zeros(inp.shape, device=DEV))
         logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
         losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
     return losses
 
 
 def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, seed=0,
-                  log_every=25, dec=None):
-    rng = np.random.default_rng(seed)
-    dec = dec or MambaDecoder(len(scenes.VOCAB))
-    opt = torch.optim.AdamW(dec.parameters(), lr=lr, weight_decay=0.01)
-    t0, it = time.time(), 0
+                  log_every=25, dec=None, workers=0, save=None, save_every_min=2.0):
+    V, S = tokens.shape[:2]
+    batches = iter(torch.utils.data.DataLoader(  # workers fork before CUDA starts
+        DecoderBatches(V, S, objs_list, bs, tmin, tmax, seed), batch_size=None,
+        num_workers=workers, prefetch_factor=8 if workers else None))
+    dec = (dec or MambaDecoder(len(scenes.VOCAB))).to(DEV)
+    tokens = tokens.to(DEV)
+    opt = adamw(dec, lr)
+    t0, it, saved = time.time(), 0, time.time()
     while time.time() - t0 < 60 * minutes:
         frac = (time.time() - t0) / (60 * minutes)
         for g in opt.param_groups:
             g["lr"] = lr * min(1.0, it / 100) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
-        x, caps, qas = decoder_batch(rng, tokens, objs_list, bs, tmin, tmax, 3, 4)
+        vids, T, caps, qas = next(batches)
+        x = tokens[vids.to(DEV), :T]  # [bs, T, D]
         l_cap, l_qa = decoder_loss(dec, x, caps, qas)
         loss = l_cap + l_qa
         opt.zero_grad()
@@ -184,92 +228,116 @@ def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, 
         torch.nn.utils.clip_grad_norm_(dec.parameters(), 1.0)
         opt.step()
         if it % log_every == 0:
-            log(f"dec it {it} T {x.shape[1]} cap {l_cap.item():.4f} qa {l_qa.item():.4f}")
+            log(f"dec it {it} T {T} cap {l_cap.item():.4f} qa {l_qa.item():.4f}")
+        if save and time.time() - saved > 60 * save_every_min:
+            save_decoder(dec, save)
+            saved = time.time()
         it += 1
+    return dec.cpu()
+
+
+def save_decoder(dec, path):
+    sd = {k: v.detach().cpu() for k, v in dec.state_dict().items()}
+    torch.save({"dec": sd, "config": dec.config}, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def load_decoder(path):
+    ck = torch.load(weights_only=False, f=path, map_location="cpu")
+    dec = MambaDecoder(len(scenes.VOCAB), **ck.get("config", {}))
+    dec.load_state_dict(ck["dec"])
     return dec
 
 
 # ---------------------------------------------------------------- greedy generation
 @torch.no_grad()
 def greedy(dec, conv, ssm, prefix, max_tokens=20):
-    """Batched greedy decoding from copies of states [L, n, ...]; prefix: list of id lists."""
-    n = conv.shape[1]
-    conv, ssm = conv.clone(), ssm.clone()
+    """Batched greedy decoding from copies of states [L, n, ...]; prefix: list of id lists.
+    Prefixes of each length run as their own group, so no padding enters any state."""
+    dev = conv.device
     D = dec.frame_proj.in_features
-    zeros_f, zero_is = torch.zeros(n, D), torch.zeros(n)
-    plen = max(len(p) for p in prefix)
-    logits = None
-    # feed prefixes (left-aligned; shorter prefixes are padded by re-feeding nothing: we run
-    # each length group separately to stay exact)
-    out = [None] * n
+    out = [None] * conv.shape[1]
     groups = {}
     for i, p in enumerate(prefix):
         groups.setdefault(len(p), []).append(i)
     for L_, idx in groups.items():
-        idx_t = torch.tensor(idx)
-        c, h = conv[:, idx_t], ssm[:, idx_t]
+        idx_t = torch.tensor(idx, device=dev)
+        c, h = conv[:, idx_t].clone(), ssm[:, idx_t].clone()
         m = len(idx)
+        zeros_f, zero_is = torch.zeros(m, D, device=dev), torch.zeros(m, device=dev)
         for s in range(L_):
-            tok = torch.tensor([prefix[i][s] for i in idx])
-            logits, c, h = dec.step(zeros_f[:m], tok, zero_is[:m], c, h)
+            tok = torch.tensor([prefix[i][s] for i in idx], device=dev)
+            logits, c, h = dec.step(zeros_f, tok, zero_is, c, h)
         res = [[] for _ in idx]
-        done = torch.zeros(m, dtype=torch.bool)
+        done = [False] * m
         for _ in range(max_tokens):
             t = logits.argmax(-1)
-            for j in range(m):
+            for j, tj in enumerate(t.tolist()):
                 if not done[j]:
-                    if t[j].item() == text.EOS:
+                    if tj == text.EOS:
                         done[j] = True
                     else:
-                        res[j].append(t[j].item())
-            if done.all():
+                        res[j].append(tj)
+            if all(done):
                 break
-            logits, c, h = dec.step(zeros_f[:m], t, zero_is[:m], c, h)
+            logits, c, h = dec.step(zeros_f, t, zero_is, c, h)
         for j, i in enumerate(idx):
             out[i] = text.decode(res[j])
     return out
 
 
 # ---------------------------------------------------------------- held-out evaluation
-@torch.no_grad()
-def evaluate(enc, dec, seed, videos, samples, fps=2, crf=28, questions=8, earliest_only=False):
-    """Generates held-out videos (gen CLI's generator), H.264 round trip, encodes, decodes.
-    Captions are scored at every sample (or a subset for long videos)."""
+def _eval_video(args):
+    """One held-out video through the H.264 round trip -> (float32 [S, 3, 64, 64], truth)."""
     from . import frames as fr
-    enc.eval(), dec.eval()
+    seed, i, samples, fps, crf, questions = args
+    rgb, truth, _ = scenes.make_video(seed, i, samples, fps, questions)
+    rgb = fr.h264_roundtrip(rgb, fps, crf)
+    return fr.preprocess(rgb[::fps][:samples]), truth
+
+
+@torch.no_grad()
+def evaluate(enc, dec, seed, videos, samples, fps=2, crf=28, questions=8, earliest_only=False,
+             procs=2):
+    """Generates held-out videos (gen CLI's generator), H.264 round trip, encodes, decodes.
+    Captions are scored at every sample (none for earliest_only)."""
     cap_ok = cap_n = 0
     per_type = {t: [0, 0] for t in QTYPES}
     early = [0, 0]
     examples = []
-    for i in range(videos):
-        rgb, truth, _ = scenes.make_video(seed, i, samples, fps, questions)
-        rgb = fr.h264_roundtrip(rgb, fps, crf)
-        tok = enc(torch.from_numpy(fr.preprocess(rgb[::fps][:samples])))  # [S, D]
-        u = dec.inputs(tok[None], torch.zeros(1, samples, dtype=torch.long), torch.ones(1, samples))
-        c0, h0 = dec.zero_state(1)
-        _, _, per = dec(u, c0, h0, keep_states=True)
-        cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
-        ks = list(range(samples)) if not earliest_only else []
-        if ks:
-            got = greedy(dec, cs[:, ks], hs[:, ks], [[text.CAP]] * len(ks))
-            for k, g in zip(ks, got):
-                cap_ok += g == truth["captions"][k]
-                cap_n += 1
-                if g != truth["captions"][k] and len(examples) < 8:
-                    examples.append((k, truth["captions"][k], g))
-        qs = [q for q in truth["questions"] if q["earliest"] or not earliest_only]
-        if qs:
-            prefix = [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs]
-            kk = [q["sample"] for q in qs]
-            got = greedy(dec, cs[:, kk], hs[:, kk], prefix)
-            for q, g in zip(qs, got):
-                ok = g == q["answer"]
-                if q["earliest"]:
-                    early[0] += ok
-                    early[1] += 1
-                if not earliest_only:
-                    per_type[q["type"]][0] += ok
-                    per_type[q["type"]][1] += 1
+    with Pool(procs) as pool:
+        enc, dec = enc.to(DEV).eval(), dec.to(DEV).eval()
+        vids = pool.imap(_eval_video, [(seed, i, samples, fps, crf, questions)
+                                       for i in range(videos)])
+        for x, truth in vids:
+            tok = torch.cat([enc(torch.from_numpy(x[j:j + 512]).to(DEV))
+                             for j in range(0, samples, 512)])  # [S, D]
+            u = dec.inputs(tok[None], torch.zeros(1, samples, dtype=torch.long, device=DEV),
+                           torch.ones(1, samples, device=DEV))
+            c0, h0 = dec.zero_state(1, DEV)
+            _, _, per = dec(u, c0, h0, keep_states=True)
+            cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
+            if not earliest_only:
+                ks = list(range(samples))
+                got = greedy(dec, cs[:, ks], hs[:, ks], [[text.CAP]] * len(ks))
+                for k, g in zip(ks, got):
+                    cap_ok += g == truth["captions"][k]
+                    cap_n += 1
+                    if g != truth["captions"][k] and len(examples) < 8:
+                        examples.append((k, truth["captions"][k], g))
+            qs = [q for q in truth["questions"] if q["earliest"] or not earliest_only]
+            if qs:
+                prefix = [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs]
+                kk = [q["sample"] for q in qs]
+                got = greedy(dec, cs[:, kk], hs[:, kk], prefix)
+                for q, g in zip(qs, got):
+                    ok = g == q["answer"]
+                    if q["earliest"]:
+                        early[0] += ok
+                        early[1] += 1
+                    if not earliest_only:
+                        per_type[q["type"]][0] += ok
+                        per_type[q["type"]][1] += 1
     r = {"videos": videos, "samples": samples}
     if cap_n:
         r["caption_exact"] = cap_ok / cap_n
@@ -290,6 +358,7 @@ def main():
     p.add_argument("--videos", type=int, default=2000)
     p.add_argument("--samples", type=int, default=48)
     p.add_argument("--enc-minutes", type=float, default=15)
+    p.add_argument("--enc-bs", type=int, default=128)
     p.add_argument("--dec-minutes", type=float, default=30)
     p.add_argument("--eval-videos", type=int, default=40)
     p.add_argument("--eval-seed", type=int, default=7)
@@ -297,10 +366,16 @@ def main():
     p.add_argument("--dec-bs", type=int, default=16)
     p.add_argument("--dec-lr", type=float, default=3e-3)
     p.add_argument("--dec-seed", type=int, default=0)
+    p.add_argument("--dec-name", default="dec.pt", help="decoder file in --work")
+    p.add_argument("--dec-d-state", type=int, default=8)
+    p.add_argument("--dec-dt-min", type=float, default=0.01)
+    p.add_argument("--dec-slow", type=float, default=0.0, help="fraction of slow channels")
+    p.add_argument("--loader-workers", type=int, default=0)
     p.add_argument("--dec-resume", default=None, help="dec.pt to continue from")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     dpath = os.path.join("data", f"train_{TRAIN_SEED}_{a.videos}x{a.samples}.npz")
+    dec_path = os.path.join(a.work, a.dec_name)
     times = {}
     if a.stage in ("prep", "all") and not os.path.exists(dpath):
         t = time.time()
@@ -311,13 +386,15 @@ def main():
     if a.stage in ("encoder", "all"):
         ds = data.load(dpath)
         t = time.time()
-        enc, aux = train_encoder(ds, a.enc_minutes)
+        enc, aux = train_encoder(ds, a.enc_minutes, bs=a.enc_bs)
         times["encoder_s"] = time.time() - t
         vpath = os.path.join("data", f"val_{VAL_SEED}_100x{a.samples}.npz")
         if not os.path.exists(vpath):
             data.build(vpath, VAL_SEED, 100, a.samples, procs=a.procs, crfs=[28])
         log("encoder held-out", eval_encoder(enc, aux, data.load(vpath)))
-        torch.save({"enc": enc.state_dict(), "aux": aux.state_dict()}, os.path.join(a.work, "enc.pt"))
+        torch.save({"enc": enc.cpu().state_dict(), "aux": aux.cpu().state_dict()},
+                   os.path.join(a.work, "enc.pt"))
+        enc.to(DEV)
         t = time.time()  # (b) cache tokens
         tok = encode_all(enc, ds["small"].reshape(-1, 64, 64, 3))
         tok = tok.reshape(a.videos, a.samples, -1)
@@ -328,28 +405,28 @@ def main():
         tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt"))
         objs = data.objects(TRAIN_SEED, a.videos, a.samples)
         t = time.time()
-        dec = None
-        if a.dec_resume:
-            dec = MambaDecoder(len(scenes.VOCAB))
-            dec.load_state_dict(torch.load(weights_only=False, f=a.dec_resume)["dec"])
-        dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr, tmax=a.samples, seed=a.dec_seed)
+        dec = load_decoder(a.dec_resume) if a.dec_resume else MambaDecoder(
+            len(scenes.VOCAB), d_state=a.dec_d_state, dt_min=a.dec_dt_min, slow=a.dec_slow)
+        dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr,
+                            tmax=a.samples, seed=a.dec_seed, workers=a.loader_workers,
+                            save=dec_path)
         times["decoder_s"] = time.time() - t
-        torch.save({"dec": dec.state_dict()}, os.path.join(a.work, "dec.pt"))
+        save_decoder(dec, dec_path)
         log("decoder done", times)
     if a.stage in ("eval", "all"):
         enc = FrameEncoder()
-        enc.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "enc.pt"))["enc"])
-        dec = MambaDecoder(len(scenes.VOCAB))
-        dec.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "dec.pt"))["dec"])
+        enc.load_state_dict(torch.load(weights_only=False, f=os.path.join(a.work, "enc.pt"),
+                                       map_location="cpu")["enc"])
+        dec = load_decoder(dec_path)
         t = time.time()
-        r = evaluate(enc, dec, a.eval_seed, a.eval_videos, a.samples)
+        r = evaluate(enc, dec, a.eval_seed, a.eval_videos, a.samples, procs=a.procs)
         log("held-out", json.dumps(r))
         rl = evaluate(enc, dec, a.eval_seed + 1, max(a.eval_videos // 2, 4), 10 * a.samples,
-                      earliest_only=True)
+                      earliest_only=True, procs=a.procs)
         r["qa_long"], r["qa_long_n"], r["long_samples"] = rl["earliest"], rl["earliest_n"], 10 * a.samples
         times["eval_s"] = time.time() - t
         log("held-out long", json.dumps(rl))
-        with open(os.path.join(a.work, "eval.json"), "w") as f:
+        with open(os.path.join(a.work, "eval_" + a.dec_name.replace(".pt", ".json")), "w") as f:
             json.dump({"eval": r, "times": times, "cmd": vars(a)}, f, indent=1)
     tp = os.path.join(a.work, "times.json")
     old = json.load(open(tp)) if os.path.exists(tp) else {}
