@@ -52,7 +52,7 @@ def h264_roundtrip(rgb, fps=2, crf=28, preset="veryfast"):
                "-r", str(fps), "-i", "-", "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
                "-g", str(2 * fps), "-pix_fmt", "yuv420p", "-f", "h264", path]
         subprocess.run(enc, input=np.ascontiguousarray(rgb).tobytes(), check=True)
-        dec = ["ffmpeg", "-v", "error", "-f", "h264", "-i", path, "-f", "rawvideo",
+        dec = ["ffmpeg", "-v", "error", "-f", "h264", "-i", path, "-vsync", "0", "-f", "rawvideo",
                "-pix_fmt", "rgb24", "-"]
         out = subprocess.run(dec, capture_output=True, check=True).stdout
     got = np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
