@@ -11,8 +11,8 @@ CRFS = [20, 28, 36]
 
 
 def _one(args):
-    seed, i, samples, fps, crf = args
-    rgb, truth, objs = scenes.make_video(seed, i, samples, fps, questions=0)
+    seed, i, samples, fps, crf, dense = args
+    rgb, truth, objs = scenes.make_video(seed, i, samples, fps, questions=0, dense=dense)
     if crf is not None:
         rgb = fr.h264_roundtrip(rgb, fps, crf)
     samp = rgb[::fps][:samples]  # [samples, 128, 128, 3], frame k*fps = second k
@@ -23,10 +23,10 @@ def _one(args):
     return small, pres, pos
 
 
-def build(path, seed, videos, samples, fps=2, procs=2, crfs=CRFS):
+def build(path, seed, videos, samples, fps=2, procs=2, crfs=CRFS, dense=False):
     """Writes path (.npz): small [V, S, 64, 64, 3] f16, pres [V, S, 12], pos [V, S, 12, 2]."""
     rng = np.random.default_rng(seed + 99991)
-    jobs = [(seed, i, samples, fps, None if crfs is None else int(rng.choice(crfs)))
+    jobs = [(seed, i, samples, fps, None if crfs is None else int(rng.choice(crfs)), dense)
             for i in range(videos)]
     with Pool(procs) as p:
         out = p.map(_one, jobs, chunksize=8)
@@ -39,6 +39,6 @@ def load(path):
     return {k: d[k] for k in d.files}
 
 
-def objects(seed, videos, samples, fps=2):
-    return [scenes.make_video(seed, i, samples, fps, questions=0, with_frames=False)[2]
+def objects(seed, videos, samples, fps=2, dense=False):
+    return [scenes.make_video(seed, i, samples, fps, questions=0, with_frames=False, dense=dense)[2]
             for i in range(videos)]

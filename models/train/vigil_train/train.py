@@ -18,7 +18,7 @@ from .frames import MEAN, STD
 from .model import AuxHead, FrameEncoder, MambaDecoder
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
-TRAIN_SEED, VAL_SEED = 1000, 2000
+TRAIN_SEED, VAL_SEED, DENSE_SEED = 1000, 2000, 3000
 # VIGIL_DEVICE=cuda trains on a GPU (a lent device machine); CPU is the default and enough
 DEV = torch.device(os.environ.get("VIGIL_DEVICE", "cpu"))
 
@@ -188,10 +188,12 @@ class DecoderBatches(torch.utils.data.IterableDataset):
             yield decoder_batch(rng, *self.args)
 
 
-def decoder_loss(dec, x, caps, qas):
+def decoder_loss(dec, x, caps, qas, h0=None):
+    """h0: initial ssm state [L, B, d_inner, d_state] (default zeros)."""
     B, T, _ = x.shape
     u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long, device=DEV), torch.ones(B, T, device=DEV))
-    c0, h0 = dec.zero_state(B, DEV)
+    c0, z = dec.zero_state(B, DEV)
+    h0 = z if h0 is None else h0
     _, _, per = dec(u, c0, h0, keep_states=True)
     losses = []  # captions and questions as two batches (they pad to different lengths)
     for b_idx, k_idx, inp, tgt in (caps, qas):
@@ -202,11 +204,21 @@ def decoder_loss(dec, x, caps, qas):
                         torch.zeros(inp.shape, device=DEV))
         logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
         losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
-    return losses
+    return losses, per[1][:, :, -1]
+
+
+def noisy_state(dec, B, rms, p):
+    """Initial ssm states for state-noise training (Buitrago & Gu 2025, "unexplored states"):
+    a fraction p of the batch starts from Gaussian noise at a random fraction of each layer's
+    typical state RMS (rms [L], from recent batches) instead of zeros."""
+    _, h0 = dec.zero_state(B, DEV)
+    pick = (torch.rand(B, device=DEV) < p).float() * torch.rand(B, device=DEV)  # [B]
+    return torch.randn_like(h0) * rms.view(-1, 1, 1, 1) * pick.view(1, -1, 1, 1)
 
 
 def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, seed=0,
-                  log_every=25, dec=None, workers=0, save=None, save_every_min=2.0):
+                  log_every=25, dec=None, workers=0, save=None, save_every_min=2.0,
+                  state_noise=0.0):
     V, S = tokens.shape[:2]
     batches = iter(torch.utils.data.DataLoader(  # workers fork before CUDA starts
         DecoderBatches(V, S, objs_list, bs, tmin, tmax, seed), batch_size=None,
@@ -215,13 +227,17 @@ def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, 
     tokens = tokens.to(DEV)
     opt = adamw(dec, lr)
     t0, it, saved = time.time(), 0, time.time()
+    rms = torch.zeros(dec.L, device=DEV)  # EMA of each layer's final-state RMS
     while time.time() - t0 < 60 * minutes:
         frac = (time.time() - t0) / (60 * minutes)
         for g in opt.param_groups:
             g["lr"] = lr * min(1.0, it / 100) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
         vids, T, caps, qas = next(batches)
         x = tokens[vids.to(DEV), :T]  # [bs, T, D]
-        l_cap, l_qa = decoder_loss(dec, x, caps, qas)
+        h0 = noisy_state(dec, x.shape[0], rms, state_noise) if state_noise > 0 else None
+        (l_cap, l_qa), h_end = decoder_loss(dec, x, caps, qas, h0)
+        with torch.no_grad():
+            rms = 0.9 * rms + 0.1 * h_end.pow(2).mean(dim=(1, 2, 3)).sqrt()
         loss = l_cap + l_qa
         opt.zero_grad()
         loss.backward()
@@ -372,6 +388,11 @@ def main():
     p.add_argument("--dec-slow", type=float, default=0.0, help="fraction of slow channels")
     p.add_argument("--loader-workers", type=int, default=0)
     p.add_argument("--dec-resume", default=None, help="dec.pt to continue from")
+    p.add_argument("--dec-state-noise", type=float, default=0.0,
+                   help="fraction of sequences started from a noisy state")
+    p.add_argument("--enc-init", default=None, help="encoder stage: reuse this enc.pt, no training")
+    p.add_argument("--dense-videos", type=int, default=0,
+                   help="extra dense training videos (seed 3000) for the decoder")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     dpath = os.path.join("data", f"train_{TRAIN_SEED}_{a.videos}x{a.samples}.npz")
@@ -383,11 +404,21 @@ def main():
         data.build(dpath, TRAIN_SEED, a.videos, a.samples, procs=a.procs)
         times["prep_s"] = time.time() - t
         log("prep done", times)
+    dense_path = os.path.join("data", f"dense_{DENSE_SEED}_{a.dense_videos}x{a.samples}.npz")
+    if a.dense_videos and a.stage in ("prep", "all") and not os.path.exists(dense_path):
+        data.build(dense_path, DENSE_SEED, a.dense_videos, a.samples, procs=a.procs, dense=True)
+        log("dense prep done")
     if a.stage in ("encoder", "all"):
         ds = data.load(dpath)
         t = time.time()
-        enc, aux = train_encoder(ds, a.enc_minutes, bs=a.enc_bs)
-        times["encoder_s"] = time.time() - t
+        if a.enc_init:
+            enc, aux = FrameEncoder(), AuxHead()
+            sd = torch.load(weights_only=False, f=a.enc_init, map_location="cpu")
+            enc.load_state_dict(sd["enc"]), aux.load_state_dict(sd["aux"])
+            enc, aux = enc.to(DEV).eval(), aux.to(DEV).eval()
+        else:
+            enc, aux = train_encoder(ds, a.enc_minutes, bs=a.enc_bs)
+            times["encoder_s"] = time.time() - t
         vpath = os.path.join("data", f"val_{VAL_SEED}_100x{a.samples}.npz")
         if not os.path.exists(vpath):
             data.build(vpath, VAL_SEED, 100, a.samples, procs=a.procs, crfs=[28])
@@ -398,18 +429,24 @@ def main():
         t = time.time()  # (b) cache tokens
         tok = encode_all(enc, ds["small"].reshape(-1, 64, 64, 3))
         tok = tok.reshape(a.videos, a.samples, -1)
+        if a.dense_videos:
+            small = data.load(dense_path)["small"]
+            tok = torch.cat([tok, encode_all(enc, small.reshape(-1, 64, 64, 3)).reshape(
+                a.dense_videos, a.samples, -1)])
         torch.save(tok, os.path.join(a.work, "tokens.pt"))
         times["cache_s"] = time.time() - t
         log("cached tokens", tuple(tok.shape), times)
     if a.stage in ("decoder", "all"):
         tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt"))
         objs = data.objects(TRAIN_SEED, a.videos, a.samples)
+        objs += data.objects(DENSE_SEED, a.dense_videos, a.samples, dense=True)
+        tok = tok[:len(objs)]  # standard videos first, then dense ones
         t = time.time()
         dec = load_decoder(a.dec_resume) if a.dec_resume else MambaDecoder(
             len(scenes.VOCAB), d_state=a.dec_d_state, dt_min=a.dec_dt_min, slow=a.dec_slow)
         dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr,
                             tmax=a.samples, seed=a.dec_seed, workers=a.loader_workers,
-                            save=dec_path)
+                            save=dec_path, state_noise=a.dec_state_noise)
         times["decoder_s"] = time.time() - t
         save_decoder(dec, dec_path)
         log("decoder done", times)
