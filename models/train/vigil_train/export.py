@@ -205,7 +205,8 @@ def main():
     truth = write_golden()
     diffs, cap = write_fixtures(enc, dec, enc_s, step_s)
     files = ["encoder.onnx", "decoder_step.onnx", "vocab.json"]
-    ev = os.path.join(a.work, "eval.json")
+    ev = os.path.join(a.work, "eval_" + a.dec_name.replace(".pt", ".json"))  # train.py eval's
+    ev = ev if os.path.exists(ev) else os.path.join(a.work, "eval.json")
     manifest = {
         "name": "vigil-tiny", "version": a.version,
         "frame": {"height": fr.H, "width": fr.W, "channels": "RGB", "resize": "box",

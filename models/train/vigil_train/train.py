@@ -392,21 +392,23 @@ def main():
                    help="fraction of sequences started from a noisy state")
     p.add_argument("--enc-init", default=None, help="encoder stage: reuse this enc.pt, no training")
     p.add_argument("--dense-videos", type=int, default=0,
-                   help="extra dense training videos (seed 3000) for the decoder")
+                   help="extra dense training videos for the decoder")
+    p.add_argument("--train-seed", type=int, default=TRAIN_SEED, help="seed of the training videos")
+    p.add_argument("--dense-seed", type=int, default=DENSE_SEED, help="seed of the dense videos")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
-    dpath = os.path.join("data", f"train_{TRAIN_SEED}_{a.videos}x{a.samples}.npz")
+    dpath = os.path.join("data", f"train_{a.train_seed}_{a.videos}x{a.samples}.npz")
     dec_path = os.path.join(a.work, a.dec_name)
     times = {}
     if a.stage in ("prep", "all") and not os.path.exists(dpath):
         t = time.time()
         os.makedirs("data", exist_ok=True)
-        data.build(dpath, TRAIN_SEED, a.videos, a.samples, procs=a.procs)
+        data.build(dpath, a.train_seed, a.videos, a.samples, procs=a.procs)
         times["prep_s"] = time.time() - t
         log("prep done", times)
-    dense_path = os.path.join("data", f"dense_{DENSE_SEED}_{a.dense_videos}x{a.samples}.npz")
+    dense_path = os.path.join("data", f"dense_{a.dense_seed}_{a.dense_videos}x{a.samples}.npz")
     if a.dense_videos and a.stage in ("prep", "all") and not os.path.exists(dense_path):
-        data.build(dense_path, DENSE_SEED, a.dense_videos, a.samples, procs=a.procs, dense=True)
+        data.build(dense_path, a.dense_seed, a.dense_videos, a.samples, procs=a.procs, dense=True)
         log("dense prep done")
     if a.stage in ("encoder", "all"):
         ds = data.load(dpath)
@@ -433,13 +435,13 @@ def main():
             small = data.load(dense_path)["small"]
             tok = torch.cat([tok, encode_all(enc, small.reshape(-1, 64, 64, 3)).reshape(
                 a.dense_videos, a.samples, -1)])
-        torch.save(tok, os.path.join(a.work, "tokens.pt"))
+        torch.save(tok.half(), os.path.join(a.work, "tokens.pt"))  # f16 halves the cache
         times["cache_s"] = time.time() - t
         log("cached tokens", tuple(tok.shape), times)
     if a.stage in ("decoder", "all"):
-        tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt"))
-        objs = data.objects(TRAIN_SEED, a.videos, a.samples)
-        objs += data.objects(DENSE_SEED, a.dense_videos, a.samples, dense=True)
+        tok = torch.load(weights_only=False, f=os.path.join(a.work, "tokens.pt")).float()
+        objs = data.objects(a.train_seed, a.videos, a.samples)
+        objs += data.objects(a.dense_seed, a.dense_videos, a.samples, dense=True)
         tok = tok[:len(objs)]  # standard videos first, then dense ones
         t = time.time()
         dec = load_decoder(a.dec_resume) if a.dec_resume else MambaDecoder(
