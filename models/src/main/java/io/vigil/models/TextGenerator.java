@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
  * works on a private copy of the state it is given (kept inside ONNX Runtime, see {@link
  * TextSteps}) and never changes it, so captions and answers do not disturb the stream's memory, and
  * a replay produces the same text. Thread-safe.
+ *
+ * <p>Each text comes with a confidence: the smallest probability (softmax of the logits) among the
+ * tokens greedy decoding chose, the closing {@code <eos>} included, i.e. how sure the model was of
+ * its least sure word. It lies in (0, 1], is as deterministic as the text, and is low where the
+ * model is unsure, e.g. on footage unlike anything it was trained on (docs/model-card.md measures
+ * how it separates right from wrong captions).
  */
 public final class TextGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(TextGenerator.class);
@@ -25,9 +31,17 @@ public final class TextGenerator {
         this.maxTextTokens = maxTextTokens;
     }
 
+    /** A generated text and its confidence in (0, 1] (see the class comment). */
+    public record Generated(String text, float confidence) {}
+
     /** Steps {@code <cap>} on a copy of {@code live}, then decodes greedily. */
     public String caption(StreamState live) {
-        return captions(List.of(live)).get(0);
+        return generateCaptions(List.of(live)).get(0).text();
+    }
+
+    /** {@link #caption} with its confidence. */
+    public Generated generateCaption(StreamState live) {
+        return generateCaptions(List.of(live)).get(0);
     }
 
     /**
@@ -35,6 +49,11 @@ public final class TextGenerator {
      * equals {@link #caption} of its state.
      */
     public List<String> captions(List<StreamState> live) {
+        return generateCaptions(live).stream().map(Generated::text).toList();
+    }
+
+    /** {@link #captions} with their confidences. */
+    public List<Generated> generateCaptions(List<StreamState> live) {
         int n = live.size();
         if (n == 0) {
             return List.of();
@@ -51,6 +70,11 @@ public final class TextGenerator {
      * greedily. Unknown words go in as {@code <unk>} (logged at debug).
      */
     public String answer(StreamState live, String question) {
+        return generateAnswer(live, question).text();
+    }
+
+    /** {@link #answer} with its confidence. */
+    public Generated generateAnswer(StreamState live, String question) {
         Tokenizer.Tokenized q = tokenizer.tokenize(question);
         if (q.hasUnknown()) {
             LOG.debug("question has words outside the vocabulary: {}", q.unknown());
@@ -68,12 +92,14 @@ public final class TextGenerator {
     /**
      * Greedy decoding of every row: {@code t = argmax}; stop at {@code <eos>} or after {@code
      * max_text_tokens}; else emit {@code t} and step it. Finished rows keep stepping {@code <eos>}
-     * (rows are independent) until every row is done.
+     * (rows are independent) until every row is done. Each row's confidence is the smallest
+     * probability of its choices.
      */
-    private List<String> greedy(TextSteps run, float[][] logits) {
+    private List<Generated> greedy(TextSteps run, float[][] logits) {
         int n = run.batch();
         int[][] out = new int[n][maxTextTokens];
         int[] len = new int[n];
+        double[] minLogProb = new double[n];
         boolean[] done = new boolean[n];
         int open = n;
         while (true) {
@@ -84,6 +110,7 @@ public final class TextGenerator {
                     continue;
                 }
                 int t = argmax(logits[i]);
+                minLogProb[i] = Math.min(minLogProb[i], logSoftmax(logits[i], t));
                 if (t == tokenizer.eos()) {
                     done[i] = true;
                     open--;
@@ -102,11 +129,22 @@ public final class TextGenerator {
             }
             logits = run.step(next);
         }
-        List<String> texts = new ArrayList<>(n);
+        List<Generated> texts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            texts.add(tokenizer.decode(Arrays.copyOf(out[i], len[i])));
+            String text = tokenizer.decode(Arrays.copyOf(out[i], len[i]));
+            texts.add(new Generated(text, (float) Math.exp(minLogProb[i])));
         }
         return texts;
+    }
+
+    /** log softmax(v)[t], computed stably (max subtracted). */
+    static double logSoftmax(float[] v, int t) {
+        float max = v[argmax(v)];
+        double sum = 0;
+        for (float x : v) {
+            sum += Math.exp(x - max);
+        }
+        return (v[t] - max) - Math.log(sum);
     }
 
     /** Index of the largest value; the first on ties (as torch.argmax). */

@@ -2,6 +2,7 @@ package io.vigil.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -195,6 +196,43 @@ class VigilModelTest {
     }
 
     @Test
+    void confidenceIsTheSmallestProbabilityAmongTheGreedyChoices() {
+        Tokenizer tok = model.tokenizer();
+        for (int seed = 0; seed < 4; seed++) {
+            StreamState live = watched(700 + seed, 1 + 3 * seed);
+            StreamState copy = live.copy();
+            float[] logits = model.decoder().stepText(copy, tok.caption());
+            double least = 1;
+            for (int words = 0; words < model.manifest().maxTextTokens(); words++) {
+                int t = TextGenerator.argmax(logits);
+                double z = 0;
+                for (float x : logits) {
+                    z += Math.exp(x);
+                }
+                least = Math.min(least, Math.exp(logits[t]) / z);
+                if (t == tok.eos()) {
+                    break;
+                }
+                logits = model.decoder().stepText(copy, t);
+            }
+            TextGenerator.Generated g = model.generator().generateCaption(live);
+            assertThat(g.text()).isEqualTo(model.generator().caption(live));
+            assertThat((double) g.confidence())
+                    .isCloseTo(least, within(1e-5))
+                    .isGreaterThan(0.0)
+                    .isLessThanOrEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void answersCarryAConfidenceToo() {
+        StreamState live = watched(42, 6);
+        TextGenerator.Generated a = model.generator().generateAnswer(live, "what entered first");
+        assertThat(a.text()).isEqualTo(model.generator().answer(live, "what entered first"));
+        assertThat(a.confidence()).isGreaterThan(0f).isLessThanOrEqualTo(1f);
+    }
+
+    @Test
     void batchedCaptionsEqualSingleCaptions() {
         List<StreamState> states = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -202,8 +240,13 @@ class VigilModelTest {
         }
         states.add(model.newState());
         List<String> batched = model.generator().captions(states);
+        List<TextGenerator.Generated> scored = model.generator().generateCaptions(states);
         for (int i = 0; i < states.size(); i++) {
             assertThat(batched.get(i)).isEqualTo(model.generator().caption(states.get(i)));
+            assertThat(scored.get(i).confidence())
+                    .isCloseTo(
+                            model.generator().generateCaption(states.get(i)).confidence(),
+                            within(1e-5f));
         }
     }
 

@@ -25,11 +25,12 @@ public final class RecordFormatter {
     public static String caption(Caption c) {
         return String.format(
                 Locale.ROOT,
-                "%-12s %s-%s  %s   (%d frames, %s)",
+                "%-12s %s-%s  %s   (%s%d frames, %s)",
                 c.getStreamId(),
                 mediaTime(c.getSegmentStartMs()),
                 mediaTime(c.getSegmentEndMs()),
                 c.getText(),
+                confidence(c.getConfidence()),
                 c.getFramesSeen(),
                 c.getModelId());
     }
@@ -37,13 +38,19 @@ public final class RecordFormatter {
     public static String answer(Answer a) {
         return String.format(
                 Locale.ROOT,
-                "%-12s %s %s   (question %s, %d frames, %s)",
+                "%-12s %s %s   (%squestion %s, %d frames, %s)",
                 a.getStreamId(),
                 a.getAnswered() ? "A:" : "no answer:",
                 a.getText(),
+                confidence(a.getConfidence()),
                 a.getQuestionId(),
                 a.getFramesSeen(),
                 a.getModelId());
+    }
+
+    /** {@code "p 0.93, "}, or nothing for a record without a confidence. */
+    public static String confidence(Float p) {
+        return p == null ? "" : String.format(Locale.ROOT, "p %.2f, ", p);
     }
 
     public static String deadLetter(DeadLetter d) {

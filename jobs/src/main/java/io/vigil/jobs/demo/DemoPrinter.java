@@ -168,10 +168,11 @@ final class DemoPrinter implements AutoCloseable {
         String line =
                 String.format(
                         Locale.ROOT,
-                        "caption  %-9s %s-%s  %s",
+                        "caption  %-9s %s-%s  %s%s",
                         c.getStreamId(),
                         RecordFormatter.mediaTime(c.getSegmentStartMs()),
                         RecordFormatter.mediaTime(c.getSegmentEndMs()),
+                        score(c.getConfidence()),
                         c.getText());
         DemoVideo video = videos.get(c.getStreamId());
         String truth = video == null ? null : video.truthAt(c.getSegmentEndMs());
@@ -192,9 +193,10 @@ final class DemoPrinter implements AutoCloseable {
         String line =
                 String.format(
                         Locale.ROOT,
-                        "answer   %-9s Q: %s?  A: %s",
+                        "answer   %-9s Q: %s?  A: %s%s",
                         a.getStreamId(),
                         question,
+                        score(a.getConfidence()),
                         a.getText());
         if (q != null && q.answer() != null) {
             answerTruths.incrementAndGet();
@@ -211,6 +213,11 @@ final class DemoPrinter implements AutoCloseable {
     private String deadLetter(DeadLetter d) {
         deadLetters.incrementAndGet();
         return "dead     " + RecordFormatter.deadLetter(d);
+    }
+
+    /** {@code "(p 0.93) "} before a text, or nothing for a record without a confidence. */
+    private static String score(Float p) {
+        return p == null ? "" : String.format(Locale.ROOT, "(p %.2f) ", p);
     }
 
     private static String pad(String s) {

@@ -1,16 +1,23 @@
 package io.vigil.jobs.eval;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Hits and totals: captions, questions per type, long-video questions. */
+/**
+ * Hits and totals: captions, questions per type, long-video questions; and how well the captions'
+ * confidence tells right from wrong.
+ */
 public final class EvalScore {
     private final Hits captions = new Hits();
     private final Hits qa = new Hits();
     private final Hits qaLong = new Hits();
     private final Map<String, Hits> qaByType = new TreeMap<>();
     private final Map<String, Hits> qaLongByType = new TreeMap<>();
+    private final List<Float> rightConfidence = new ArrayList<>();
+    private final List<Float> wrongConfidence = new ArrayList<>();
     private int videos;
     private int longVideos;
     private long frames;
@@ -46,8 +53,34 @@ public final class EvalScore {
         }
     }
 
-    void caption(boolean hit) {
+    void caption(boolean hit, float confidence) {
         captions.add(hit);
+        (hit ? rightConfidence : wrongConfidence).add(confidence);
+    }
+
+    /**
+     * The chance that a right caption has a higher confidence than a wrong one (ties count half):
+     * the area under the ROC curve of confidence as a right/wrong detector; NaN without both kinds.
+     */
+    public double confidenceAuroc() {
+        if (rightConfidence.isEmpty() || wrongConfidence.isEmpty()) {
+            return Double.NaN;
+        }
+        double wins = 0;
+        for (float r : rightConfidence) {
+            for (float w : wrongConfidence) {
+                wins += r > w ? 1 : r == w ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) rightConfidence.size() * wrongConfidence.size());
+    }
+
+    /** Captions whose confidence is at least {@code p}: how many, and how many of those right. */
+    public Hits captionsAtLeast(float p) {
+        Hits h = new Hits();
+        rightConfidence.stream().filter(c -> c >= p).forEach(c -> h.add(true));
+        wrongConfidence.stream().filter(c -> c >= p).forEach(c -> h.add(false));
+        return h;
     }
 
     void question(String type, boolean hit, boolean longVideo) {
@@ -72,6 +105,8 @@ public final class EvalScore {
     /** Adds another score's counts (per-thread scores merged at the end). */
     public synchronized void merge(EvalScore o) {
         captions.addAll(o.captions);
+        rightConfidence.addAll(o.rightConfidence);
+        wrongConfidence.addAll(o.wrongConfidence);
         qa.addAll(o.qa);
         qaLong.addAll(o.qaLong);
         o.qaByType.forEach((k, v) -> qaByType.computeIfAbsent(k, t -> new Hits()).addAll(v));
@@ -118,11 +153,35 @@ public final class EvalScore {
     public String table() {
         StringBuilder sb = new StringBuilder();
         line(sb, "caption exact", captions);
+        if (!Double.isNaN(confidenceAuroc())) {
+            Hits sure = captionsAtLeast(SURE);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  confidence right/wrong     AUROC %.3f; mean %.3f right, %.3f wrong%n",
+                            confidenceAuroc(),
+                            mean(rightConfidence),
+                            mean(wrongConfidence)));
+            line(sb, String.format(Locale.ROOT, "  exact where p >= %.2f", SURE), sure);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  (p >= %.2f on %.1f%% of captions)%n",
+                            SURE,
+                            100.0 * sure.total() / captions.total()));
+        }
         line(sb, "qa", qa);
         qaByType.forEach((type, h) -> line(sb, "  qa " + type, h));
         line(sb, "qa_long (earliest events)", qaLong);
         qaLongByType.forEach((type, h) -> line(sb, "  qa_long " + type, h));
         return sb.toString();
+    }
+
+    /** The confidence the table reports captions above. */
+    static final float SURE = 0.9f;
+
+    private static double mean(List<Float> v) {
+        return v.stream().mapToDouble(Float::doubleValue).average().orElse(Double.NaN);
     }
 
     private static void line(StringBuilder sb, String name, Hits h) {

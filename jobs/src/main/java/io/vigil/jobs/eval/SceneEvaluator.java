@@ -97,10 +97,11 @@ public final class SceneEvaluator {
             boolean longVideo,
             EvalScore score) {
         if (!longVideo && sample < video.captions().size()) {
-            String caption = text.caption(state);
+            TextGenerator.Generated generated = text.generateCaption(state);
+            String caption = generated.text();
             String truth = video.captions().get(sample);
             boolean hit = caption.equals(truth);
-            score.caption(hit);
+            score.caption(hit, generated.confidence());
             if (!hit) {
                 mismatches.accept(
                         String.format(

@@ -67,10 +67,26 @@ class EvalCommandTest {
     }
 
     @Test
+    void confidenceAurocCountsRightAboveWrongPairs() {
+        EvalScore score = new EvalScore();
+        score.caption(true, 0.95f);
+        score.caption(true, 0.60f);
+        score.caption(false, 0.70f);
+        score.caption(false, 0.60f);
+        // pairs (right, wrong): 0.95>0.70, 0.95>0.60, 0.60<0.70, 0.60=0.60 (half) -> 2.5 / 4
+        assertThat(score.confidenceAuroc()).isEqualTo(0.625);
+        assertThat(score.captionsAtLeast(0.9f).total()).isEqualTo(1);
+        assertThat(score.captionsAtLeast(0.6f).hits()).isEqualTo(2);
+        assertThat(score.captionsAtLeast(0.6f).total()).isEqualTo(4);
+        assertThat(score.table()).contains("AUROC 0.625");
+        assertThat(new EvalScore().confidenceAuroc()).isNaN();
+    }
+
+    @Test
     void scoreJsonHasTheAgreedKeys() {
         EvalScore score = new EvalScore();
-        score.caption(true);
-        score.caption(false);
+        score.caption(true, 0.9f);
+        score.caption(false, 0.5f);
         score.question("first", true, false);
         score.question("seen", false, true);
         score.video(false, 10);

@@ -258,14 +258,15 @@ public class StreamMemoryFunction
             throws Exception {
         remember(endMs, state);
         long t0 = System.nanoTime();
-        String text = generator.caption(state);
+        TextGenerator.Generated text = generator.generateCaption(state);
         metrics.captionMicros.update((System.nanoTime() - t0) / 1000L);
         metrics.captions.inc();
         return Caption.newBuilder()
                 .setStreamId(streamId)
                 .setSegmentStartMs(segment * segmentMs)
                 .setSegmentEndMs(endMs)
-                .setText(text)
+                .setText(text.text())
+                .setConfidence(text.confidence())
                 .setFramesSeen(state.framesSeen())
                 .setModelId(model.id())
                 .setProducedAtMs(System.currentTimeMillis())
@@ -340,10 +341,13 @@ public class StreamMemoryFunction
         } else {
             // a fresh object from the stored bytes; the generator works on a copy of it anyway
             long t0 = System.nanoTime();
-            String text = generator.answer(from, q.getText());
+            TextGenerator.Generated text = generator.generateAnswer(from, q.getText());
             metrics.answerMicros.update((System.nanoTime() - t0) / 1000L);
             metrics.answers.inc();
-            a.setText(text).setAnswered(true).setFramesSeen(from.framesSeen());
+            a.setText(text.text())
+                    .setConfidence(text.confidence())
+                    .setAnswered(true)
+                    .setFramesSeen(from.framesSeen());
         }
         ctx.output(ANSWERS, a.setProducedAtMs(System.currentTimeMillis()).build());
     }

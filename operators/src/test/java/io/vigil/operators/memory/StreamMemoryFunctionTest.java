@@ -121,7 +121,9 @@ class StreamMemoryFunctionTest {
                                         + " "
                                         + c.getModelId()
                                         + ": "
-                                        + c.getText())
+                                        + c.getText()
+                                        + " p="
+                                        + c.getConfidence())
                 .collect(Collectors.toList());
     }
 
@@ -159,7 +161,9 @@ class StreamMemoryFunctionTest {
                                 + " "
                                 + model.id()
                                 + ": "
-                                + model.generator().caption(ref));
+                                + model.generator().generateCaption(ref).text()
+                                + " p="
+                                + model.generator().generateCaption(ref).confidence());
             }
         }
         try (var h = harness()) {
@@ -229,6 +233,8 @@ class StreamMemoryFunctionTest {
             assertThat(a.getQuestionId()).isEqualTo("q1");
             assertThat(a.getFramesSeen()).isEqualTo(5L);
             assertThat(a.getText()).isEqualTo(model.generator().answer(ref, q));
+            assertThat(a.getConfidence())
+                    .isEqualTo(model.generator().generateAnswer(ref, q).confidence());
 
             // the stream goes on as if nobody had asked
             h.processElement1(new StreamRecord<>(tokens.get(5)));
