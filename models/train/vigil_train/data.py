@@ -1,5 +1,4 @@
 """Datasets: generated videos -> H.264 round trip -> 1-fps samples box-resized to 64x64."""
-import os
 from multiprocessing import Pool
 
 import numpy as np

@@ -16,8 +16,7 @@ import torch
 from . import frames as fr
 from . import scenes, text
 from .model import FrameEncoder, StepGraph
-from .train import load_decoder
-from .train import greedy
+from .evaluate import greedy, load_decoder
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MODEL_DIR = os.path.join(REPO, "models", "vigil-tiny")
