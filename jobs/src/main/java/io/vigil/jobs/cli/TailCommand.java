@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  vigil tail captions",
+            "  vigil tail captions --min-confidence 0.5",
             "  vigil tail deadletter --from-beginning --bootstrap kafka:9092"
         })
 public final class TailCommand implements Callable<Integer> {
@@ -72,8 +74,26 @@ public final class TailCommand implements Callable<Integer> {
             description = "Stop after this long without a record (default: never).")
     Integer idleTimeoutSeconds;
 
+    @Option(
+            names = "--min-confidence",
+            paramLabel = "P",
+            description =
+                    "Captions and answers only: skip records whose confidence is below P (0-1);"
+                            + " records without a confidence are shown.")
+    Float minConfidence;
+
     @Override
     public Integer call() {
+        if (minConfidence != null) {
+            if (kind == Kind.deadletter) {
+                throw new ParameterException(
+                        spec.commandLine(), "--min-confidence applies to captions and answers");
+            }
+            if (!(minConfidence >= 0f && minConfidence <= 1f)) {
+                throw new ParameterException(
+                        spec.commandLine(), "--min-confidence must be between 0 and 1");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(kafka.bootstrap())) {
@@ -86,8 +106,12 @@ public final class TailCommand implements Callable<Integer> {
                 while (maxRecords == null || printed < maxRecords) {
                     boolean any = false;
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        out.println(format(r));
                         any = true;
+                        String line = format(r);
+                        if (line == null) {
+                            continue; // below --min-confidence
+                        }
+                        out.println(line);
                         if (maxRecords != null && ++printed >= maxRecords) {
                             break;
                         }
@@ -118,15 +142,26 @@ public final class TailCommand implements Callable<Integer> {
         return VigilCommand.EXIT_OK;
     }
 
+    /** The record's line, or null when it is below {@code --min-confidence}. */
     private String format(ConsumerRecord<String, byte[]> r) {
         try {
             return switch (kind) {
-                case captions -> RecordFormatter.caption(CAPTIONS.decode(r.value()));
-                case answers -> RecordFormatter.answer(ANSWERS.decode(r.value()));
+                case captions -> {
+                    Caption c = CAPTIONS.decode(r.value());
+                    yield shown(c.getConfidence()) ? RecordFormatter.caption(c) : null;
+                }
+                case answers -> {
+                    Answer a = ANSWERS.decode(r.value());
+                    yield shown(a.getConfidence()) ? RecordFormatter.answer(a) : null;
+                }
                 case deadletter -> RecordFormatter.deadLetter(DEAD_LETTERS.decode(r.value()));
             };
         } catch (IOException | NullPointerException e) {
             return "(offset " + r.offset() + ": not a " + kind + " record)";
         }
+    }
+
+    private boolean shown(Float confidence) {
+        return minConfidence == null || confidence == null || confidence >= minConfidence;
     }
 }

@@ -163,6 +163,48 @@ class KafkaCommandsITCase {
     }
 
     @Test
+    void tailSkipsCaptionsBelowMinConfidence() throws Exception {
+        Caption.Builder c =
+                Caption.newBuilder()
+                        .setStreamId("cam-3")
+                        .setSegmentStartMs(0)
+                        .setSegmentEndMs(4_000)
+                        .setFramesSeen(4)
+                        .setModelId("vigil-tiny@2")
+                        .setProducedAtMs(System.currentTimeMillis());
+        try (KafkaProducer<String, byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
+            for (Caption caption :
+                    List.of(
+                            c.setText("a scene a yes a yes").setConfidence(0.12f).build(),
+                            c.setText("a blue ball rolls up").setConfidence(0.99f).build())) {
+                p.send(
+                                new ProducerRecord<>(
+                                        Topics.CAPTIONS,
+                                        "cam-3",
+                                        AvroCodec.of(Caption.class).encode(caption)))
+                        .get();
+            }
+        }
+
+        int code =
+                vigil(
+                        "tail",
+                        "captions",
+                        "--bootstrap",
+                        kafka.bootstrapServers(),
+                        "--from-beginning",
+                        "--min-confidence",
+                        "0.5",
+                        "--idle-timeout",
+                        "3");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("a blue ball rolls up", "p 0.99")
+                .doesNotContain("a scene a yes");
+    }
+
+    @Test
     void askWithoutAnAnswerTimesOutWithOneLine() {
         int code =
                 vigil(

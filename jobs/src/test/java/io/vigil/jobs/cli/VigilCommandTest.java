@@ -31,6 +31,8 @@ class VigilCommandTest {
                 "ask --stream cam-1 --timeout 0 hello",
                 "tail",
                 "tail cameras",
+                "tail captions --min-confidence 1.5",
+                "tail deadletter --min-confidence 0.5",
                 "eval --videos 0",
                 "eval --frames many",
                 "bench --streams 0",
