@@ -154,7 +154,6 @@ public final class EvalScore {
         StringBuilder sb = new StringBuilder();
         line(sb, "caption exact", captions);
         if (!Double.isNaN(confidenceAuroc())) {
-            Hits sure = captionsAtLeast(SURE);
             sb.append(
                     String.format(
                             Locale.ROOT,
@@ -162,13 +161,17 @@ public final class EvalScore {
                             confidenceAuroc(),
                             mean(rightConfidence),
                             mean(wrongConfidence)));
-            line(sb, String.format(Locale.ROOT, "  exact where p >= %.2f", SURE), sure);
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  (p >= %.2f on %.1f%% of captions)%n",
-                            SURE,
-                            100.0 * sure.total() / captions.total()));
+            for (float p : THRESHOLDS) {
+                Hits sure = captionsAtLeast(p);
+                line(
+                        sb,
+                        String.format(
+                                Locale.ROOT,
+                                "  p >= %.2f: %.1f%% kept",
+                                p,
+                                100.0 * sure.total() / captions.total()),
+                        sure);
+            }
         }
         line(sb, "qa", qa);
         qaByType.forEach((type, h) -> line(sb, "  qa " + type, h));
@@ -177,8 +180,8 @@ public final class EvalScore {
         return sb.toString();
     }
 
-    /** The confidence the table reports captions above. */
-    static final float SURE = 0.9f;
+    /** The confidences the table reports the kept share and exact rate of captions above. */
+    static final float[] THRESHOLDS = {0.5f, 0.9f};
 
     private static double mean(List<Float> v) {
         return v.stream().mapToDouble(Float::doubleValue).average().orElse(Double.NaN);
