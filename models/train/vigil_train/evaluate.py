@@ -9,7 +9,7 @@ from . import scenes, text
 from .model import MambaDecoder
 
 QTYPES = scenes.QTYPES
-# VIGIL_DEVICE=cuda evaluates on a GPU; CPU is the default
+# VIGIL_DEVICE=cuda trains and evaluates on a GPU (a lent device machine); CPU is the default
 DEV = torch.device(os.environ.get("VIGIL_DEVICE", "cpu"))
 
 

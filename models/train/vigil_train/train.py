@@ -14,13 +14,11 @@ import torch.nn.functional as F
 
 from . import data, scenes, text
 from .frames import MEAN, STD
-from .evaluate import evaluate, load_decoder, save_decoder
+from .evaluate import DEV, evaluate, load_decoder, save_decoder
 from .model import AuxHead, FrameEncoder, MambaDecoder
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
 TRAIN_SEED, VAL_SEED, DENSE_SEED = 1000, 2000, 3000
-# VIGIL_DEVICE=cuda trains on a GPU (a lent device machine); CPU is the default and enough
-DEV = torch.device(os.environ.get("VIGIL_DEVICE", "cpu"))
 
 
 def log(*a):
@@ -236,8 +234,9 @@ def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, 
         x = tokens[vids.to(DEV), :T]  # [bs, T, D]
         h0 = noisy_state(dec, x.shape[0], rms, state_noise) if state_noise > 0 else None
         (l_cap, l_qa), h_end = decoder_loss(dec, x, caps, qas, h0)
-        with torch.no_grad():
-            rms = 0.9 * rms + 0.1 * h_end.pow(2).mean(dim=(1, 2, 3)).sqrt()
+        if state_noise > 0:
+            with torch.no_grad():
+                rms = 0.9 * rms + 0.1 * h_end.pow(2).mean(dim=(1, 2, 3)).sqrt()
         loss = l_cap + l_qa
         opt.zero_grad()
         loss.backward()

@@ -110,7 +110,7 @@ public final class TextGenerator {
                     continue;
                 }
                 int t = argmax(logits[i]);
-                minLogProb[i] = Math.min(minLogProb[i], logSoftmax(logits[i], t));
+                minLogProb[i] = Math.min(minLogProb[i], logProbOfArgmax(logits[i], t));
                 if (t == tokenizer.eos()) {
                     done[i] = true;
                     open--;
@@ -137,14 +137,13 @@ public final class TextGenerator {
         return texts;
     }
 
-    /** log softmax(v)[t], computed stably (max subtracted). */
-    static double logSoftmax(float[] v, int t) {
-        float max = v[argmax(v)];
+    /** log softmax(v)[t] where {@code t = argmax(v)}: v[t] is the max, so it is subtracted. */
+    static double logProbOfArgmax(float[] v, int t) {
         double sum = 0;
         for (float x : v) {
-            sum += Math.exp(x - max);
+            sum += Math.exp(x - v[t]);
         }
-        return (v[t] - max) - Math.log(sum);
+        return -Math.log(sum);
     }
 
     /** Index of the largest value; the first on ties (as torch.argmax). */

@@ -153,12 +153,13 @@ public final class EvalScore {
     public String table() {
         StringBuilder sb = new StringBuilder();
         line(sb, "caption exact", captions);
-        if (!Double.isNaN(confidenceAuroc())) {
+        double auroc = confidenceAuroc();
+        if (!Double.isNaN(auroc)) {
             sb.append(
                     String.format(
                             Locale.ROOT,
                             "  confidence right/wrong     AUROC %.3f; mean %.3f right, %.3f wrong%n",
-                            confidenceAuroc(),
+                            auroc,
                             mean(rightConfidence),
                             mean(wrongConfidence)));
             for (float p : THRESHOLDS) {

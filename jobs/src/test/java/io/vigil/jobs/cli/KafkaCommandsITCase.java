@@ -138,14 +138,7 @@ class KafkaCommandsITCase {
                         .setModelId("vigil-tiny@1")
                         .setProducedAtMs(System.currentTimeMillis())
                         .build();
-        try (KafkaProducer<String, byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
-            p.send(
-                            new ProducerRecord<>(
-                                    Topics.CAPTIONS,
-                                    "cam-2",
-                                    AvroCodec.of(Caption.class).encode(caption)))
-                    .get();
-        }
+        publish(caption);
 
         int code =
                 vigil(
@@ -162,6 +155,19 @@ class KafkaCommandsITCase {
                 .contains("cam-2", "1:00.0-1:04.0", "a red car drives left", "vigil-tiny@1");
     }
 
+    private void publish(Caption... captions) throws Exception {
+        try (KafkaProducer<String, byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
+            for (Caption c : captions) {
+                p.send(
+                                new ProducerRecord<>(
+                                        Topics.CAPTIONS,
+                                        c.getStreamId(),
+                                        AvroCodec.of(Caption.class).encode(c)))
+                        .get();
+            }
+        }
+    }
+
     @Test
     void tailSkipsCaptionsBelowMinConfidence() throws Exception {
         Caption.Builder c =
@@ -172,19 +178,9 @@ class KafkaCommandsITCase {
                         .setFramesSeen(4)
                         .setModelId("vigil-tiny@2")
                         .setProducedAtMs(System.currentTimeMillis());
-        try (KafkaProducer<String, byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
-            for (Caption caption :
-                    List.of(
-                            c.setText("a scene a yes a yes").setConfidence(0.12f).build(),
-                            c.setText("a blue ball rolls up").setConfidence(0.99f).build())) {
-                p.send(
-                                new ProducerRecord<>(
-                                        Topics.CAPTIONS,
-                                        "cam-3",
-                                        AvroCodec.of(Caption.class).encode(caption)))
-                        .get();
-            }
-        }
+        publish(
+                c.setText("a scene a yes a yes").setConfidence(0.12f).build(),
+                c.setText("a blue ball rolls up").setConfidence(0.99f).build());
 
         int code =
                 vigil(
