@@ -109,7 +109,8 @@ def sweep(a, mdt):
     """Scores each THETA:SCALE on held-out seeds (default 11/12, the selection seeds)."""
     enc_path = os.path.join(a.work, "enc.pt")
     short = video_tokens(enc_path, a.sweep_seed, a.sweep_short, a.samples, a.procs, 8)
-    long = video_tokens(enc_path, a.sweep_seed + 1, a.sweep_long, 10 * a.samples, a.procs, 8)
+    long = video_tokens(enc_path, a.sweep_seed + 1, a.sweep_long,
+                        a.sweep_long_samples or 10 * a.samples, a.procs, 8)
     for spec in ["1:1"] + a.sweep:
         theta, scale = map(float, spec.split(":"))
         dec = load_decoder(os.path.join(a.work, a.dec_name)).eval()
@@ -133,6 +134,7 @@ def main():
     p.add_argument("--sweep-seed", type=int, default=11, help="short videos; long ones use +1")
     p.add_argument("--sweep-short", type=int, default=40)
     p.add_argument("--sweep-long", type=int, default=80)
+    p.add_argument("--sweep-long-samples", type=int, default=0, help="default: 10x --samples")
     a = p.parse_args()
     if not 0 < a.scale <= 1 or not 0 < a.theta < 1:
         p.error("--scale must be in (0, 1] and --theta in (0, 1)")
