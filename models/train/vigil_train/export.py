@@ -220,6 +220,7 @@ def main():
                            "question": text.Q, "answer": text.A},
         "max_text_tokens": MAX_TEXT,
         "graphs": {"encoder": "encoder.onnx", "step": "decoder_step.onnx"},
+        "answer_forms": scenes.answer_forms(),
         "files": {f: sha256(os.path.join(MODEL_DIR, f)) for f in files},
     }
     with open(os.path.join(MODEL_DIR, "manifest.json"), "w") as f:

@@ -101,8 +101,8 @@ def score(dec, short, long):
                          [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs])
             early[0] += sum(g == q["answer"] for g, q in zip(got, qs))
             early[1] += len(qs)
-    return {"caption_exact": cap[0] / max(cap[1], 1), "earliest": early[0] / max(early[1], 1),
-            "earliest_n": early[1]}
+    return {"caption_exact": cap[0] / cap[1] if cap[1] else None,
+            "earliest": early[0] / early[1] if early[1] else None, "earliest_n": early[1]}
 
 
 def sweep(a, mdt):

@@ -157,6 +157,21 @@ def answer(objs, k, qtype, kind=None, colour=None):
     raise ValueError(qtype)
 
 
+def answer_forms():
+    """The answers each question form allows (the manifest's answer_forms: a pattern over the
+    normalised question, matched whole, and its answers), as answer() above produces them."""
+    objects = [f"a {c} {k}" for k in KINDS for c in COLOURS]
+    kind, plural = "(" + "|".join(KINDS) + ")", "(" + "|".join(PLURAL.values()) + ")"
+    colour = "(" + "|".join(COLOURS) + ")"
+    return [
+        {"question": "what entered (first|last)", "answers": objects + ["none"]},
+        {"question": f"how many {plural} have appeared", "answers": NUMBERS},
+        {"question": f"what colour was the last {kind}", "answers": COLOURS + ["none"]},
+        {"question": f"was a {colour} {kind} ever seen", "answers": ["yes", "no"]},
+        {"question": f"which way did the last {colour} {kind} go", "answers": DIRS + ["none"]},
+    ]
+
+
 def _questions(rng, objs, samples, per_video):
     out = []
     ks = sorted(rng.choice(np.arange(samples), size=min(per_video, samples), replace=False))

@@ -43,6 +43,15 @@ public final class Manifest {
     public record Graphs(
             @JsonProperty("encoder") String encoder, @JsonProperty("step") String step) {}
 
+    /**
+     * One of the manifest's optional {@code answer_forms}: a pattern over the normalised question
+     * and the answers allowed for it ({@link AnswerForms}).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AnswerForm(
+            @JsonProperty("question") String question,
+            @JsonProperty("answers") List<String> answers) {}
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Json(
             @JsonProperty("name") String name,
@@ -56,7 +65,8 @@ public final class Manifest {
             @JsonProperty("special_tokens") SpecialTokens specialTokens,
             @JsonProperty("max_text_tokens") Integer maxTextTokens,
             @JsonProperty("graphs") Graphs graphs,
-            @JsonProperty("files") Map<String, String> files) {}
+            @JsonProperty("files") Map<String, String> files,
+            @JsonProperty("answer_forms") List<AnswerForm> answerForms) {}
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -134,6 +144,11 @@ public final class Manifest {
                         && json.graphs().step() != null,
                 "graphs.encoder and graphs.step");
         require(json.files() != null, "files");
+        if (json.answerForms() != null) {
+            for (AnswerForm f : json.answerForms()) {
+                require(f != null && f.question() != null, "answer_forms[].question");
+            }
+        }
         for (String f :
                 List.of(json.graphs().encoder(), json.graphs().step(), json.tokenizer().file())) {
             require(json.files().containsKey(f), "files lists " + f + " (with its sha256)");
@@ -267,6 +282,11 @@ public final class Manifest {
 
     public Graphs graphs() {
         return json.graphs();
+    }
+
+    /** The optional answer forms, in order; empty when the manifest has none. */
+    public List<AnswerForm> answerForms() {
+        return json.answerForms() == null ? List.of() : List.copyOf(json.answerForms());
     }
 
     /** File name to sha256, as listed. */

@@ -3,6 +3,7 @@ package io.vigil.models;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * its least sure word. It lies in (0, 1], is as deterministic as the text, and is low where the
  * model is unsure, e.g. on footage unlike anything it was trained on (docs/model-card.md measures
  * how it separates right from wrong captions).
+ *
+ * <p>An answer to a question that matches one of the model's {@link AnswerForms} is decoded
+ * greedily among the allowed answers only: at each step the most probable token that keeps the
+ * answer a prefix of an allowed one. It equals free greedy decoding whenever that gives an allowed
+ * answer, and otherwise is still well formed (a yes/no question gets "yes" or "no"); its confidence
+ * is the model's own probability of those tokens, not renormalised over the allowed ones, so a
+ * forced answer stays low.
  */
 public final class TextGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(TextGenerator.class);
@@ -24,11 +32,14 @@ public final class TextGenerator {
     private final MambaDecoder decoder;
     private final Tokenizer tokenizer;
     private final int maxTextTokens;
+    private final AnswerForms answerForms;
 
-    public TextGenerator(MambaDecoder decoder, Tokenizer tokenizer, int maxTextTokens) {
+    public TextGenerator(
+            MambaDecoder decoder, Tokenizer tokenizer, int maxTextTokens, AnswerForms answerForms) {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.maxTextTokens = maxTextTokens;
+        this.answerForms = answerForms;
     }
 
     /** A generated text and its confidence in (0, 1] (see the class comment). */
@@ -67,7 +78,8 @@ public final class TextGenerator {
 
     /**
      * Steps {@code <q>}, the question's words, {@code <a>} on a copy of {@code live}, then decodes
-     * greedily. Unknown words go in as {@code <unk>} (logged at debug).
+     * greedily (among the allowed answers if the question matches an answer form). Unknown words go
+     * in as {@code <unk>} (logged at debug).
      */
     public String answer(StreamState live, String question) {
         return generateAnswer(live, question).text();
@@ -85,8 +97,45 @@ public final class TextGenerator {
                 logits = run.step(new int[] {id});
             }
             logits = run.step(new int[] {tokenizer.answer()});
-            return greedy(run, logits).get(0);
+            Optional<AnswerForms.Trie> allowed = answerForms.forQuestion(question);
+            return allowed.isPresent()
+                    ? constrained(run, logits[0], allowed.get())
+                    : greedy(run, logits).get(0);
         }
+    }
+
+    /**
+     * Greedy decoding of one row restricted to {@code allowed}: the most probable token among those
+     * that continue an allowed answer, {@code <eos>} only once the answer is whole.
+     */
+    private Generated constrained(TextSteps run, float[] logits, AnswerForms.Trie allowed) {
+        int[] out = new int[maxTextTokens];
+        int len = 0;
+        double minLogProb = 0;
+        AnswerForms.Trie node = allowed;
+        while (true) {
+            int t = -1;
+            if (node.complete()) {
+                t = tokenizer.eos();
+            }
+            for (int c : node.nextTokens()) {
+                if (t < 0 || logits[c] > logits[t] || (logits[c] == logits[t] && c < t)) {
+                    t = c;
+                }
+            }
+            minLogProb = Math.min(minLogProb, logProb(logits, t));
+            if (t == tokenizer.eos()) {
+                break;
+            }
+            out[len++] = t;
+            node = node.after(t);
+            if (len == maxTextTokens) {
+                break;
+            }
+            logits = run.step(new int[] {t})[0];
+        }
+        return new Generated(
+                tokenizer.decode(Arrays.copyOf(out, len)), (float) Math.exp(minLogProb));
     }
 
     /**
@@ -144,6 +193,16 @@ public final class TextGenerator {
             sum += Math.exp(x - v[t]);
         }
         return -Math.log(sum);
+    }
+
+    /** log softmax(v)[t] for any {@code t}. */
+    static double logProb(float[] v, int t) {
+        float max = v[argmax(v)];
+        double sum = 0;
+        for (float x : v) {
+            sum += Math.exp(x - max);
+        }
+        return v[t] - max - Math.log(sum);
     }
 
     /** Index of the largest value; the first on ties (as torch.argmax). */

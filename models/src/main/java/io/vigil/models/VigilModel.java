@@ -45,7 +45,12 @@ public final class VigilModel implements AutoCloseable {
         this.encoder = new FrameEncoder(env, encoderSession, manifest);
         this.decoder = new MambaDecoder(env, stepSession, manifest);
         this.tokenizer = Tokenizer.load(manifest);
-        this.generator = new TextGenerator(decoder, tokenizer, manifest.maxTextTokens());
+        this.generator =
+                new TextGenerator(
+                        decoder,
+                        tokenizer,
+                        manifest.maxTextTokens(),
+                        AnswerForms.of(manifest, tokenizer));
         this.preprocessor = new FramePreprocessor(manifest);
     }
 
