@@ -1,6 +1,7 @@
 package io.vigil.models;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class AnswerForms {
 
         /** Token ids that may follow this prefix (not counting {@code <eos>}). */
         public Set<Integer> nextTokens() {
-            return next.keySet();
+            return Collections.unmodifiableSet(next.keySet());
         }
 
         /** The subtree after {@code id}, or null if {@code id} may not follow. */
