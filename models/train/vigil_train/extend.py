@@ -138,6 +138,13 @@ def main():
     a = p.parse_args()
     if not 0 < a.scale <= 1 or not 0 < a.theta < 1:
         p.error("--scale must be in (0, 1] and --theta in (0, 1)")
+    for spec in a.sweep or []:
+        try:
+            theta, scale = map(float, spec.split(":"))
+        except ValueError:
+            p.error(f"--sweep takes THETA:SCALE pairs such as 0.2:0.7, got {spec!r}")
+        if not 0 < scale <= 1 or not 0 < theta < 1:
+            p.error(f"--sweep {spec}: SCALE must be in (0, 1] and THETA in (0, 1)")
     dec = load_decoder(os.path.join(a.work, a.dec_name)).eval()
     calib = video_tokens(os.path.join(a.work, "enc.pt"), TRAIN_SEED, a.calib_videos, a.samples,
                          a.procs)
