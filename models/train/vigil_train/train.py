@@ -216,7 +216,7 @@ def noisy_state(dec, B, rms, p):
 
 def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, seed=0,
                   log_every=25, dec=None, workers=0, save=None, save_every_min=2.0,
-                  state_noise=0.0):
+                  state_noise=0.0, token_noise=0.0, warmup=100):
     V, S = tokens.shape[:2]
     batches = iter(torch.utils.data.DataLoader(  # workers fork before CUDA starts
         DecoderBatches(V, S, objs_list, bs, tmin, tmax, seed), batch_size=None,
@@ -229,9 +229,11 @@ def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, 
     while time.time() - t0 < 60 * minutes:
         frac = (time.time() - t0) / (60 * minutes)
         for g in opt.param_groups:
-            g["lr"] = lr * min(1.0, it / 100) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
+            g["lr"] = lr * min(1.0, it / warmup) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
         vids, T, caps, qas = next(batches)
         x = tokens[vids.to(DEV), :T]  # [bs, T, D]
+        if token_noise > 0:  # a regulariser: the decoder must not key on exact token values
+            x = x + token_noise * torch.randn_like(x)
         h0 = noisy_state(dec, x.shape[0], rms, state_noise) if state_noise > 0 else None
         (l_cap, l_qa), h_end = decoder_loss(dec, x, caps, qas, h0)
         if state_noise > 0:
@@ -274,6 +276,9 @@ def main():
     p.add_argument("--dec-resume", default=None, help="dec.pt to continue from")
     p.add_argument("--dec-state-noise", type=float, default=0.0,
                    help="fraction of sequences started from a noisy state")
+    p.add_argument("--dec-token-noise", type=float, default=0.0,
+                   help="std of Gaussian noise added to the frame tokens in decoder training")
+    p.add_argument("--dec-warmup", type=int, default=100, help="decoder lr warm-up iterations")
     p.add_argument("--enc-init", default=None, help="encoder stage: reuse this enc.pt, no training")
     p.add_argument("--dense-videos", type=int, default=0,
                    help="extra dense training videos for the decoder")
@@ -332,7 +337,8 @@ def main():
             len(scenes.VOCAB), d_state=a.dec_d_state, dt_min=a.dec_dt_min, slow=a.dec_slow)
         dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr,
                             tmax=a.samples, seed=a.dec_seed, workers=a.loader_workers,
-                            save=dec_path, state_noise=a.dec_state_noise)
+                            save=dec_path, state_noise=a.dec_state_noise,
+                            token_noise=a.dec_token_noise, warmup=a.dec_warmup)
         times["decoder_s"] = time.time() - t
         save_decoder(dec, dec_path)
         log("decoder done", times)
