@@ -3,6 +3,9 @@ package io.vigil.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -97,6 +100,25 @@ class ConstrainedAnswerTest {
         // both paths are exercised: noise states make free decoding leave the forms
         assertThat(forced).isPositive();
         assertThat(same).isPositive();
+    }
+
+    /** The generator's questions (the golden clip's truth) fall in a form that allows the truth. */
+    @Test
+    void theGeneratorsQuestionsMatchAFormThatAllowsTheirAnswer() throws IOException {
+        JsonNode truth =
+                new ObjectMapper()
+                        .readTree(TestModels.resources("golden").resolve("truth.json").toFile());
+        List<Manifest.AnswerForm> forms = model.manifest().answerForms();
+        assertThat(truth.get("questions")).isNotEmpty();
+        for (JsonNode q : truth.get("questions")) {
+            String question = q.get("question").asText();
+            Manifest.AnswerForm form =
+                    forms.stream()
+                            .filter(f -> question.matches(f.question()))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no form for " + question));
+            assertThat(form.answers()).as(question).contains(q.get("answer").asText());
+        }
     }
 
     @Test
