@@ -3,7 +3,6 @@ package io.vigil.models;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,59 +96,32 @@ public final class TextGenerator {
                 logits = run.step(new int[] {id});
             }
             logits = run.step(new int[] {tokenizer.answer()});
-            Optional<AnswerForms.Trie> allowed = answerForms.forQuestion(question);
-            return allowed.isPresent()
-                    ? constrained(run, logits[0], allowed.get())
-                    : greedy(run, logits).get(0);
+            AnswerForms.Trie allowed = answerForms.forQuestion(question).orElse(null);
+            return greedy(run, logits, new AnswerForms.Trie[] {allowed}).get(0);
         }
     }
 
-    /**
-     * Greedy decoding of one row restricted to {@code allowed}: the most probable token among those
-     * that continue an allowed answer, {@code <eos>} only once the answer is whole.
-     */
-    private Generated constrained(TextSteps run, float[] logits, AnswerForms.Trie allowed) {
-        int[] out = new int[maxTextTokens];
-        int len = 0;
-        double minLogProb = 0;
-        AnswerForms.Trie node = allowed;
-        while (true) {
-            int t = -1;
-            if (node.complete()) {
-                t = tokenizer.eos();
-            }
-            for (int c : node.nextTokens()) {
-                if (t < 0 || logits[c] > logits[t] || (logits[c] == logits[t] && c < t)) {
-                    t = c;
-                }
-            }
-            minLogProb = Math.min(minLogProb, logProb(logits, t));
-            if (t == tokenizer.eos()) {
-                break;
-            }
-            out[len++] = t;
-            node = node.after(t);
-            if (len == maxTextTokens) {
-                break;
-            }
-            logits = run.step(new int[] {t})[0];
-        }
-        return new Generated(
-                tokenizer.decode(Arrays.copyOf(out, len)), (float) Math.exp(minLogProb));
+    private List<Generated> greedy(TextSteps run, float[][] logits) {
+        return greedy(run, logits, new AnswerForms.Trie[run.batch()]);
     }
 
     /**
-     * Greedy decoding of every row: {@code t = argmax}; stop at {@code <eos>} or after {@code
+     * Greedy decoding of every row: {@code t} = the most probable token (for a row with a prefix
+     * tree in {@code allowed}, the most probable one that continues an allowed answer, {@code
+     * <eos>} only once the answer is whole); stop at {@code <eos>} or after {@code
      * max_text_tokens}; else emit {@code t} and step it. Finished rows keep stepping {@code <eos>}
      * (rows are independent) until every row is done. Each row's confidence is the smallest
      * probability of its choices.
+     *
+     * @param allowed per row, a prefix tree of the allowed answers, or null for free decoding
      */
-    private List<Generated> greedy(TextSteps run, float[][] logits) {
+    private List<Generated> greedy(TextSteps run, float[][] logits, AnswerForms.Trie[] allowed) {
         int n = run.batch();
         int[][] out = new int[n][maxTextTokens];
         int[] len = new int[n];
         double[] minLogProb = new double[n];
         boolean[] done = new boolean[n];
+        AnswerForms.Trie[] node = allowed.clone();
         int open = n;
         while (true) {
             int[] next = new int[n];
@@ -158,14 +130,17 @@ public final class TextGenerator {
                 if (done[i]) {
                     continue;
                 }
-                int t = argmax(logits[i]);
-                minLogProb[i] = Math.min(minLogProb[i], logProbOfArgmax(logits[i], t));
+                int t = node[i] == null ? argmax(logits[i]) : argmaxAllowed(logits[i], node[i]);
+                minLogProb[i] = Math.min(minLogProb[i], logProb(logits[i], t));
                 if (t == tokenizer.eos()) {
                     done[i] = true;
                     open--;
                     continue;
                 }
                 out[i][len[i]++] = t;
+                if (node[i] != null) {
+                    node[i] = node[i].after(t);
+                }
                 if (len[i] == maxTextTokens) {
                     done[i] = true;
                     open--;
@@ -186,13 +161,17 @@ public final class TextGenerator {
         return texts;
     }
 
-    /** log softmax(v)[t] where {@code t = argmax(v)}: v[t] is the max, so it is subtracted. */
-    static double logProbOfArgmax(float[] v, int t) {
-        double sum = 0;
-        for (float x : v) {
-            sum += Math.exp(x - v[t]);
+    /**
+     * The most probable token that {@code node} allows ({@code <eos>} if complete); ties: lower id.
+     */
+    private int argmaxAllowed(float[] v, AnswerForms.Trie node) {
+        int t = node.complete() ? tokenizer.eos() : -1;
+        for (int c : node.nextTokens()) {
+            if (t < 0 || v[c] > v[t] || (v[c] == v[t] && c < t)) {
+                t = c;
+            }
         }
-        return -Math.log(sum);
+        return t;
     }
 
     /** log softmax(v)[t] for any {@code t}. */
