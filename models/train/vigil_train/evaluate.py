@@ -74,6 +74,29 @@ def _eval_video(args):
 
 
 @torch.no_grad()
+def score_video(dec, tok, truth, captions=True, questions="all"):
+    """One video's frame tokens [S, D] against its truth: every sample captioned (if captions)
+    and its questions answered ("all", "earliest" or "none"), each from the state at its sample.
+    Returns ([(sample, true caption, generated)], [(question dict, generated answer)])."""
+    s, dev = tok.shape[0], tok.device
+    u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long, device=dev),
+                   torch.ones(1, s, device=dev))
+    _, _, per = dec(u, *dec.zero_state(1, dev), keep_states=True)
+    cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
+    caps = []
+    if captions:
+        caps = list(zip(range(s), truth["captions"], greedy(dec, cs, hs, [[text.CAP]] * s)))
+    qs = [q for q in truth["questions"]
+          if questions == "all" or (questions == "earliest" and q["earliest"])]
+    answers = []
+    if qs:
+        kk = [q["sample"] for q in qs]
+        prefix = [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs]
+        answers = list(zip(qs, greedy(dec, cs[:, kk], hs[:, kk], prefix)))
+    return caps, answers
+
+
+@torch.no_grad()
 def evaluate(enc, dec, seed, videos, samples, fps=2, crf=28, questions=8, earliest_only=False,
              procs=2):
     """Generates held-out videos (gen CLI's generator), H.264 round trip, encodes, decodes.
@@ -89,32 +112,21 @@ def evaluate(enc, dec, seed, videos, samples, fps=2, crf=28, questions=8, earlie
         for x, truth in vids:
             tok = torch.cat([enc(torch.from_numpy(x[j:j + 512]).to(DEV))
                              for j in range(0, samples, 512)])  # [S, D]
-            u = dec.inputs(tok[None], torch.zeros(1, samples, dtype=torch.long, device=DEV),
-                           torch.ones(1, samples, device=DEV))
-            c0, h0 = dec.zero_state(1, DEV)
-            _, _, per = dec(u, c0, h0, keep_states=True)
-            cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
-            if not earliest_only:
-                ks = list(range(samples))
-                got = greedy(dec, cs[:, ks], hs[:, ks], [[text.CAP]] * len(ks))
-                for k, g in zip(ks, got):
-                    cap_ok += g == truth["captions"][k]
-                    cap_n += 1
-                    if g != truth["captions"][k] and len(examples) < 8:
-                        examples.append((k, truth["captions"][k], g))
-            qs = [q for q in truth["questions"] if q["earliest"] or not earliest_only]
-            if qs:
-                prefix = [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs]
-                kk = [q["sample"] for q in qs]
-                got = greedy(dec, cs[:, kk], hs[:, kk], prefix)
-                for q, g in zip(qs, got):
-                    ok = g == q["answer"]
-                    if q["earliest"]:
-                        early[0] += ok
-                        early[1] += 1
-                    if not earliest_only:
-                        per_type[q["type"]][0] += ok
-                        per_type[q["type"]][1] += 1
+            caps, answers = score_video(dec, tok, truth, captions=not earliest_only,
+                                        questions="earliest" if earliest_only else "all")
+            for k, want, got in caps:
+                cap_ok += got == want
+                cap_n += 1
+                if got != want and len(examples) < 8:
+                    examples.append((k, want, got))
+            for q, got in answers:
+                ok = got == q["answer"]
+                if q["earliest"]:
+                    early[0] += ok
+                    early[1] += 1
+                if not earliest_only:
+                    per_type[q["type"]][0] += ok
+                    per_type[q["type"]][1] += 1
     r = {"videos": videos, "samples": samples}
     if cap_n:
         r["caption_exact"] = cap_ok / cap_n

@@ -21,8 +21,7 @@ from multiprocessing import Pool
 import torch
 import torch.nn.functional as F
 
-from . import text
-from .evaluate import _eval_video, greedy, load_decoder, save_decoder
+from .evaluate import _eval_video, load_decoder, save_decoder, score_video
 from .model import FrameEncoder
 
 TRAIN_SEED = 1000  # train.py's training videos: the calibration set is the first of them
@@ -79,28 +78,18 @@ def video_tokens(enc_path, seed, videos, samples, procs, questions=0):
     return out
 
 
-@torch.no_grad()
 def score(dec, short, long):
     """Caption exact at every sample of the short videos; accuracy on the earliest-event
     questions of the long ones (the toolkit's held-out metrics, on cached tokens)."""
     cap, early = [0, 0], [0, 0]
-    for videos, is_long in ((short, False), (long, True)):
-        for tok, truth in videos:
-            s = tok.shape[0]
-            u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long), torch.ones(1, s))
-            _, _, per = dec(u, *dec.zero_state(1), keep_states=True)
-            cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
-            if not is_long:
-                got = greedy(dec, cs, hs, [[text.CAP]] * s)
-                cap[0] += sum(g == t for g, t in zip(got, truth["captions"]))
-                cap[1] += s
-                continue
-            qs = [q for q in truth["questions"] if q["earliest"]]
-            k = [q["sample"] for q in qs]
-            got = greedy(dec, cs[:, k], hs[:, k],
-                         [[text.Q] + text.encode(q["question"]) + [text.A] for q in qs])
-            early[0] += sum(g == q["answer"] for g, q in zip(got, qs))
-            early[1] += len(qs)
+    for tok, truth in short:
+        caps, _ = score_video(dec, tok, truth, questions="none")
+        cap[0] += sum(got == want for _, want, got in caps)
+        cap[1] += len(caps)
+    for tok, truth in long:
+        _, answers = score_video(dec, tok, truth, captions=False, questions="earliest")
+        early[0] += sum(got == q["answer"] for q, got in answers)
+        early[1] += len(answers)
     return {"caption_exact": cap[0] / cap[1] if cap[1] else None,
             "earliest": early[0] / early[1] if early[1] else None, "earliest_n": early[1]}
 
