@@ -1,0 +1,37 @@
+"""Weight average ("model soup") of decoders fine-tuned from one starting point.
+
+python -m vigil_train.soup --out runs/gpu6/dec_t3.pt runs/gpu6/dec_i1.pt runs/gpu6/dec_i2.pt ...
+
+Every floating-point tensor is the mean over the inputs; they must share one config (same
+shapes), which continuing one decoder with different batches, rates or seeds guarantees.
+"""
+import argparse
+
+from .evaluate import load_decoder, save_decoder
+
+
+def soup(paths):
+    decs = [load_decoder(p) for p in paths]
+    if any(d.config != decs[0].config for d in decs):
+        raise SystemExit(f"decoders differ in config: {[d.config for d in decs]}")
+    out = decs[0]
+    sds = [d.state_dict() for d in decs]
+    avg = {k: sum(sd[k] for sd in sds) / len(sds) if v.is_floating_point() else v
+           for k, v in sds[0].items()}
+    out.load_state_dict(avg)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", required=True, help="the averaged decoder (.pt)")
+    p.add_argument("decoders", nargs="+", help="two or more decoder .pt files")
+    a = p.parse_args()
+    if len(a.decoders) < 2:
+        p.error("give two or more decoders to average")
+    save_decoder(soup(a.decoders), a.out)
+    print(f"{a.out}: mean of {len(a.decoders)} decoders")
+
+
+if __name__ == "__main__":
+    main()
