@@ -78,6 +78,8 @@ def score_video(dec, tok, truth, captions=True, questions="all"):
     """One video's frame tokens [S, D] against its truth: every sample captioned (if captions)
     and its questions answered ("all", "earliest" or "none"), each from the state at its sample.
     Returns ([(sample, true caption, generated)], [(question dict, generated answer)])."""
+    if questions not in ("all", "earliest", "none"):
+        raise ValueError(f"questions must be 'all', 'earliest' or 'none', got {questions!r}")
     s, dev = tok.shape[0], tok.device
     u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long, device=dev),
                    torch.ones(1, s, device=dev))
