@@ -18,6 +18,9 @@ public final class EvalScore {
     private final Map<String, Hits> qaLongByType = new TreeMap<>();
     private final List<Float> rightConfidence = new ArrayList<>();
     private final List<Float> wrongConfidence = new ArrayList<>();
+    private final List<long[]> captionsPerVideo = new ArrayList<>();
+    private long captionHitsBefore;
+    private long captionTotalBefore;
     private int videos;
     private int longVideos;
     private long frames;
@@ -93,18 +96,34 @@ public final class EvalScore {
         }
     }
 
+    /** Ends a video; a score takes one video at a time (its captions since the previous end). */
     void video(boolean longVideo, long sampledFrames) {
         if (longVideo) {
             longVideos++;
         } else {
             videos++;
+            captionsPerVideo.add(
+                    new long[] {
+                        captions.hits - captionHitsBefore, captions.total - captionTotalBefore
+                    });
         }
+        captionHitsBefore = captions.hits;
+        captionTotalBefore = captions.total;
         frames += sampledFrames;
+    }
+
+    /**
+     * A 95 % bootstrap interval of the caption exact rate over the short videos ({@link
+     * VideoBootstrap}): how much the figure could move with other videos of the same kind.
+     */
+    public double[] captionInterval() {
+        return VideoBootstrap.interval(captionsPerVideo, 0.95);
     }
 
     /** Adds another score's counts (per-thread scores merged at the end). */
     public synchronized void merge(EvalScore o) {
         captions.addAll(o.captions);
+        captionsPerVideo.addAll(o.captionsPerVideo);
         rightConfidence.addAll(o.rightConfidence);
         wrongConfidence.addAll(o.wrongConfidence);
         qa.addAll(o.qa);
@@ -153,6 +172,16 @@ public final class EvalScore {
     public String table() {
         StringBuilder sb = new StringBuilder();
         line(sb, "caption exact", captions);
+        double[] ci = captionInterval();
+        if (!Double.isNaN(ci[0])) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  95%% interval over videos  %.1f-%.1f%%  (bootstrap over %d videos)%n",
+                            100 * ci[0],
+                            100 * ci[1],
+                            captionsPerVideo.size()));
+        }
         double auroc = confidenceAuroc();
         if (!Double.isNaN(auroc)) {
             sb.append(
