@@ -100,12 +100,29 @@ def sweep(a, mdt):
     short = video_tokens(enc_path, a.sweep_seed, a.sweep_short, a.samples, a.procs, 8)
     long = video_tokens(enc_path, a.sweep_seed + 1, a.sweep_long,
                         a.sweep_long_samples or 10 * a.samples, a.procs, 8)
-    for spec in ["1:1"] + a.sweep:
-        theta, scale = map(float, spec.split(":"))
+    for theta, scale in [(1.0, 1.0)] + a.sweep:  # first the unchanged decoder
         dec = load_decoder(os.path.join(a.work, a.dec_name)).eval()
         changed = extend(dec, mdt, min(theta, 0.999), scale, a.samples)
         print(json.dumps({"theta": theta, "scale": scale, "changed": sum(changed),
                           **score(dec, short, long)}), flush=True)
+
+
+def check(theta, scale):
+    """The error for a setting outside THETA in (0, 1), SCALE in (0, 1], or None."""
+    if not 0 < scale <= 1 or not 0 < theta < 1:
+        return f"THETA must be in (0, 1) and SCALE in (0, 1], got {theta}:{scale}"
+    return None
+
+
+def setting(spec):
+    """argparse type of --sweep: "THETA:SCALE" -> (theta, scale)."""
+    try:
+        theta, scale = map(float, spec.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes THETA:SCALE pairs such as 0.2:0.7, got {spec!r}")
+    if check(theta, scale):
+        raise argparse.ArgumentTypeError(check(theta, scale))
+    return theta, scale
 
 
 def main():
@@ -118,22 +135,15 @@ def main():
     p.add_argument("--samples", type=int, default=48, help="training video length (frames)")
     p.add_argument("--calib-videos", type=int, default=40)
     p.add_argument("--procs", type=int, default=2)
-    p.add_argument("--sweep", nargs="+", metavar="THETA:SCALE",
+    p.add_argument("--sweep", nargs="+", metavar="THETA:SCALE", type=setting,
                    help="score these settings (and the unchanged decoder) instead of writing one")
     p.add_argument("--sweep-seed", type=int, default=11, help="short videos; long ones use +1")
     p.add_argument("--sweep-short", type=int, default=40)
     p.add_argument("--sweep-long", type=int, default=80)
     p.add_argument("--sweep-long-samples", type=int, default=0, help="default: 10x --samples")
     a = p.parse_args()
-    if not 0 < a.scale <= 1 or not 0 < a.theta < 1:
-        p.error("--scale must be in (0, 1] and --theta in (0, 1)")
-    for spec in a.sweep or []:
-        try:
-            theta, scale = map(float, spec.split(":"))
-        except ValueError:
-            p.error(f"--sweep takes THETA:SCALE pairs such as 0.2:0.7, got {spec!r}")
-        if not 0 < scale <= 1 or not 0 < theta < 1:
-            p.error(f"--sweep {spec}: SCALE must be in (0, 1] and THETA in (0, 1)")
+    if check(a.theta, a.scale):
+        p.error(f"--theta/--scale: {check(a.theta, a.scale)}")
     dec = load_decoder(os.path.join(a.work, a.dec_name)).eval()
     calib = video_tokens(os.path.join(a.work, "enc.pt"), TRAIN_SEED, a.calib_videos, a.samples,
                          a.procs)

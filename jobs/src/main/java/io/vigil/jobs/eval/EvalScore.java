@@ -19,8 +19,6 @@ public final class EvalScore {
     private final List<Float> rightConfidence = new ArrayList<>();
     private final List<Float> wrongConfidence = new ArrayList<>();
     private final List<long[]> captionsPerVideo = new ArrayList<>();
-    private long captionHitsBefore;
-    private long captionTotalBefore;
     private int videos;
     private int longVideos;
     private long frames;
@@ -96,19 +94,22 @@ public final class EvalScore {
         }
     }
 
-    /** Ends a video; a score takes one video at a time (its captions since the previous end). */
+    /**
+     * Ends a video; a score takes one video at a time. A short video's row is the captions not yet
+     * in any row (long videos have none).
+     */
     void video(boolean longVideo, long sampledFrames) {
         if (longVideo) {
             longVideos++;
         } else {
             videos++;
-            captionsPerVideo.add(
-                    new long[] {
-                        captions.hits - captionHitsBefore, captions.total - captionTotalBefore
-                    });
+            long[] row = {captions.hits, captions.total};
+            for (long[] v : captionsPerVideo) {
+                row[0] -= v[0];
+                row[1] -= v[1];
+            }
+            captionsPerVideo.add(row);
         }
-        captionHitsBefore = captions.hits;
-        captionTotalBefore = captions.total;
         frames += sampledFrames;
     }
 
