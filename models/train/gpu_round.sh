@@ -4,6 +4,7 @@
 # fine-tune the decoder ($BASE) as several small-batch arms side by side on the one GPU until
 # a wall-clock deadline ($DEADLINE_S seconds after the start, whatever prep took).
 #   ARMS: name batch lr token-noise seed (one group of five per arm)
+#   EXTRA_<name>: further `train decoder` flags for that arm (EXTRA_m2="--dec-stop-caps 2")
 # Decoders are written to $OUTDIR as they train (every 2 min and at the end), so a lease that
 # ends early still returns them. Selection and reporting run afterwards on CPU (extend --sweep).
 # Needs the `ffmpeg` CLI with libx264 on PATH.
@@ -34,8 +35,10 @@ echo "prep and tokens took $(($(date +%s) - START)) s; arms get $MIN min"
 set -- $ARMS
 pids=()
 while [ $# -ge 5 ]; do
+  extra="EXTRA_$1"
+  # shellcheck disable=SC2086  # the extra flags are meant to split into words
   $T decoder $F --dec-resume "$BASE" --dec-minutes "$MIN" --dec-bs "$2" --dec-lr "$3" \
-    --dec-warmup 50 --dec-token-noise "$4" --dec-seed "$5" --loader-workers "$WORKERS" \
+    --dec-warmup 50 --dec-token-noise "$4" --dec-seed "$5" --loader-workers "$WORKERS" ${!extra:-} \
     --dec-name "$(realpath "$OUTDIR")/dec_$1.pt" 2>&1 | sed -u "s/^/$1 /" &
   pids+=($!)
   shift 5

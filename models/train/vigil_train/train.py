@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data, scenes, text
+from . import data, motion, scenes, text
 from .frames import MEAN, STD
 from .evaluate import DEV, evaluate, load_decoder, save_decoder
 from .model import AuxHead, FrameEncoder, MambaDecoder
@@ -145,17 +145,17 @@ def gather_states(per, b_idx, k_idx):  # per: ([L,B,T,...], [L,B,T,...]) -> ([L,
     return per[0][:, b_idx, k_idx], per[1][:, b_idx, k_idx]
 
 
-def decoder_batch(rng, V, S, objs_list, bs, tmin, tmax, n_cap, n_q):
+def decoder_batch(rng, V, S, objs_list, bs, tmin, tmax, n_cap, n_q, stop_caps=0):
     """One batch of video indices and text branches: (vids [bs], T, captions, questions), each
-    branch (b_idx [n], k_idx [n], inputs [n, S'], targets [n, S'])."""
+    branch (b_idx [n], k_idx [n], inputs [n, S'], targets [n, S']). stop_caps: extra captions
+    per video from the samples around stops (motion.caption_samples)."""
     T = int(rng.integers(tmin, min(tmax, S) + 1))
     vids = rng.integers(0, V, bs)
     cap_b, cap_k, caps, q_b, q_k, qas = [], [], [], [], [], []
     for j, v in enumerate(vids):
         objs = objs_list[v]
-        ks = list(rng.integers(0, T, n_cap - 1)) + [T - 1]
-        for k in ks:
-            cap_b.append(j), cap_k.append(int(k)), caps.append(cap_item(scenes.caption(objs, int(k))))
+        for k in motion.caption_samples(rng, objs, T, n_cap, stop_caps):
+            cap_b.append(j), cap_k.append(k), caps.append(cap_item(scenes.caption(objs, k)))
         for n in range(n_q):
             qtype, about = None, None
             if n == 0:  # near the end, about the earliest events (what qa_long asks)
@@ -176,8 +176,8 @@ def decoder_batch(rng, V, S, objs_list, bs, tmin, tmax, n_cap, n_q):
 class DecoderBatches(torch.utils.data.IterableDataset):
     """Endless decoder batches; each loader worker draws from its own seed."""
 
-    def __init__(self, V, S, objs_list, bs, tmin, tmax, seed):
-        self.args, self.seed = (V, S, objs_list, bs, tmin, tmax, 3, 4), seed
+    def __init__(self, V, S, objs_list, bs, tmin, tmax, seed, stop_caps=0):
+        self.args, self.seed = (V, S, objs_list, bs, tmin, tmax, 3, 4, stop_caps), seed
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -186,22 +186,24 @@ class DecoderBatches(torch.utils.data.IterableDataset):
             yield decoder_batch(rng, *self.args)
 
 
-def decoder_loss(dec, x, caps, qas, h0=None):
-    """h0: initial ssm state [L, B, d_inner, d_state] (default zeros)."""
+def decoder_loss(dec, x, caps, qas, h0=None, decision_weight=1.0):
+    """h0: initial ssm state [L, B, d_inner, d_state] (default zeros); decision_weight: on the
+    captions' motion decision words (motion.caption_loss)."""
     B, T, _ = x.shape
     u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long, device=DEV), torch.ones(B, T, device=DEV))
     c0, z = dec.zero_state(B, DEV)
     h0 = z if h0 is None else h0
     _, _, per = dec(u, c0, h0, keep_states=True)
     losses = []  # captions and questions as two batches (they pad to different lengths)
-    for b_idx, k_idx, inp, tgt in (caps, qas):
+    for branch, (b_idx, k_idx, inp, tgt) in enumerate((caps, qas)):
         cs, hs = gather_states(per, b_idx.to(DEV), k_idx.to(DEV))
         inp, tgt = inp.to(DEV), tgt.to(DEV)
         n = inp.shape[0]
         ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2], device=DEV), inp,
                         torch.zeros(inp.shape, device=DEV))
         logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
-        losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
+        losses.append(motion.caption_loss(logits, tgt, decision_weight) if branch == 0 else
+                      F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
     return losses, per[1][:, :, -1]
 
 
@@ -216,10 +218,10 @@ def noisy_state(dec, B, rms, p):
 
 def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, seed=0,
                   log_every=25, dec=None, workers=0, save=None, save_every_min=2.0,
-                  state_noise=0.0, token_noise=0.0, warmup=100):
+                  state_noise=0.0, token_noise=0.0, warmup=100, stop_caps=0, decision_weight=1.0):
     V, S = tokens.shape[:2]
     batches = iter(torch.utils.data.DataLoader(  # workers fork before CUDA starts
-        DecoderBatches(V, S, objs_list, bs, tmin, tmax, seed), batch_size=None,
+        DecoderBatches(V, S, objs_list, bs, tmin, tmax, seed, stop_caps), batch_size=None,
         num_workers=workers, prefetch_factor=8 if workers else None))
     dec = (dec or MambaDecoder(len(scenes.VOCAB))).to(DEV)
     tokens = tokens.to(DEV)
@@ -235,7 +237,7 @@ def train_decoder(tokens, objs_list, minutes, bs=16, lr=3e-3, tmin=16, tmax=48, 
         if token_noise > 0:  # a regulariser: the decoder must not key on exact token values
             x = x + token_noise * torch.randn_like(x)
         h0 = noisy_state(dec, x.shape[0], rms, state_noise) if state_noise > 0 else None
-        (l_cap, l_qa), h_end = decoder_loss(dec, x, caps, qas, h0)
+        (l_cap, l_qa), h_end = decoder_loss(dec, x, caps, qas, h0, decision_weight)
         if state_noise > 0:
             with torch.no_grad():
                 rms = 0.9 * rms + 0.1 * h_end.pow(2).mean(dim=(1, 2, 3)).sqrt()
@@ -279,6 +281,10 @@ def main():
     p.add_argument("--dec-token-noise", type=float, default=0.0,
                    help="std of Gaussian noise added to the frame tokens in decoder training")
     p.add_argument("--dec-warmup", type=int, default=100, help="decoder lr warm-up iterations")
+    p.add_argument("--dec-stop-caps", type=int, default=0,
+                   help="extra caption branches per video from the samples around stops")
+    p.add_argument("--dec-decision-weight", type=float, default=1.0,
+                   help="caption loss weight of the motion decision words (is, walks, drives, rolls)")
     p.add_argument("--enc-init", default=None, help="encoder stage: reuse this enc.pt, no training")
     p.add_argument("--dense-videos", type=int, default=0,
                    help="extra dense training videos for the decoder")
@@ -338,7 +344,8 @@ def main():
         dec = train_decoder(tok, objs, a.dec_minutes, dec=dec, bs=a.dec_bs, lr=a.dec_lr,
                             tmax=a.samples, seed=a.dec_seed, workers=a.loader_workers,
                             save=dec_path, state_noise=a.dec_state_noise,
-                            token_noise=a.dec_token_noise, warmup=a.dec_warmup)
+                            token_noise=a.dec_token_noise, warmup=a.dec_warmup,
+                            stop_caps=a.dec_stop_caps, decision_weight=a.dec_decision_weight)
         times["decoder_s"] = time.time() - t
         save_decoder(dec, dec_path)
         log("decoder done", times)
