@@ -346,7 +346,7 @@ def main():
                             save=dec_path, state_noise=a.dec_state_noise,
                             token_noise=a.dec_token_noise, warmup=a.dec_warmup,
                             stop_caps=a.dec_stop_caps, decision_weight=a.dec_decision_weight)
-        times["decoder_s"] = time.time() - t
+        times["decoder_s " + os.path.basename(dec_path)] = time.time() - t
         save_decoder(dec, dec_path)
         log("decoder done", times)
     if a.stage in ("eval", "all"):
@@ -364,10 +364,19 @@ def main():
         log("held-out long", json.dumps(rl))
         with open(os.path.join(a.work, "eval_" + a.dec_name.replace(".pt", ".json")), "w") as f:
             json.dump({"eval": r, "times": times, "cmd": vars(a)}, f, indent=1)
-    tp = os.path.join(a.work, "times.json")
-    old = json.load(open(tp)) if os.path.exists(tp) else {}
+    if times:
+        record_times(os.path.join(a.work, "times.json"), times)
+
+
+def record_times(path, times):
+    """Merges stage times into path. Decoder arms run side by side (gpu_round.sh), so the file
+    is replaced atomically: a concurrent writer can lose an update, never corrupt the file."""
+    old = json.load(open(path)) if os.path.exists(path) else {}
     old.update(times)
-    json.dump(old, open(tp, "w"), indent=1)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(old, f, indent=1)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":
