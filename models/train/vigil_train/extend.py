@@ -120,8 +120,8 @@ def setting(spec):
         theta, scale = map(float, spec.split(":"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"takes THETA:SCALE pairs such as 0.2:0.7, got {spec!r}")
-    if check(theta, scale):
-        raise argparse.ArgumentTypeError(check(theta, scale))
+    if error := check(theta, scale):
+        raise argparse.ArgumentTypeError(error)
     return theta, scale
 
 
@@ -142,8 +142,8 @@ def main():
     p.add_argument("--sweep-long", type=int, default=80)
     p.add_argument("--sweep-long-samples", type=int, default=0, help="default: 10x --samples")
     a = p.parse_args()
-    if check(a.theta, a.scale):
-        p.error(f"--theta/--scale: {check(a.theta, a.scale)}")
+    if error := check(a.theta, a.scale):
+        p.error(f"--theta/--scale: {error}")
     dec = load_decoder(os.path.join(a.work, a.dec_name)).eval()
     calib = video_tokens(os.path.join(a.work, "enc.pt"), TRAIN_SEED, a.calib_videos, a.samples,
                          a.procs)

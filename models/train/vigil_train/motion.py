@@ -38,9 +38,9 @@ def caption_samples(rng, objs, T, n, stop_caps=0):
     return ks + ([int(k) for k in rng.choice(near, stop_caps)] if near else [])
 
 
-def caption_loss(logits, tgt, decision_weight=1.0):
-    """Mean cross-entropy over the target words, the motion decision words weighted.
-    logits [n, S, V]; tgt [n, S] with -100 where no loss."""
+def text_loss(logits, tgt, decision_weight=1.0):
+    """Mean cross-entropy over the target words, the motion decision words weighted (1.0: plain
+    cross-entropy). logits [n, S, V]; tgt [n, S] with -100 where no loss."""
     ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), reduction="none")
     t = tgt.reshape(-1)
     w = (t != -100).float()

@@ -188,22 +188,21 @@ class DecoderBatches(torch.utils.data.IterableDataset):
 
 def decoder_loss(dec, x, caps, qas, h0=None, decision_weight=1.0):
     """h0: initial ssm state [L, B, d_inner, d_state] (default zeros); decision_weight: on the
-    captions' motion decision words (motion.caption_loss)."""
+    captions' motion decision words (motion.text_loss); answers are unweighted."""
     B, T, _ = x.shape
     u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long, device=DEV), torch.ones(B, T, device=DEV))
     c0, z = dec.zero_state(B, DEV)
     h0 = z if h0 is None else h0
     _, _, per = dec(u, c0, h0, keep_states=True)
     losses = []  # captions and questions as two batches (they pad to different lengths)
-    for branch, (b_idx, k_idx, inp, tgt) in enumerate((caps, qas)):
+    for (b_idx, k_idx, inp, tgt), weight in ((caps, decision_weight), (qas, 1.0)):
         cs, hs = gather_states(per, b_idx.to(DEV), k_idx.to(DEV))
         inp, tgt = inp.to(DEV), tgt.to(DEV)
         n = inp.shape[0]
         ut = dec.inputs(torch.zeros(n, inp.shape[1], x.shape[2], device=DEV), inp,
                         torch.zeros(inp.shape, device=DEV))
         logits, _, _ = dec(ut, cs, hs)  # [n, S, V]
-        losses.append(motion.caption_loss(logits, tgt, decision_weight) if branch == 0 else
-                      F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1)))
+        losses.append(motion.text_loss(logits, tgt, weight))
     return losses, per[1][:, :, -1]
 
 
