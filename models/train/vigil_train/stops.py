@@ -97,9 +97,9 @@ def main():
         n_near = sum(r[2] for r in rows)
         for bias in a.bias:
             w = misses(rows, bias)
-            print(json.dumps({"decoder": spec, "seed": a.seed, "bias_is": bias, "wrong_near_stops": w[0],
-                              "near_stops": n_near, "wrong_elsewhere": w[1],
-                              "elsewhere": len(rows) - n_near,
+            print(json.dumps({"decoder": spec, "seed": a.seed, "bias_is": bias,
+                              "wrong_near_stops": w[0], "near_stops": n_near,
+                              "wrong_elsewhere": w[1], "elsewhere": len(rows) - n_near,
                               "caption_exact": round(1 - sum(w) / len(rows), 4)}), flush=True)
 
 
