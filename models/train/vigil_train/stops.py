@@ -11,7 +11,9 @@ true path), so one teacher-forced pass scores every caption. That makes a logit 
 (the word that starts "is stopped", so the stop decision) free to sweep: it shows whether the
 misses are a miscalibrated threshold or a decision the decoder cannot read. A decoder given as
 "a.pt*w+b.pt*w" is their weighted mean (soup.py). Every decoder is extended as shipped
-(--extend THETA:SCALE) before scoring. Prints a JSON line per decoder and bias.
+(--extend THETA:SCALE) before scoring. Prints a JSON line per decoder and bias; --binding adds,
+for the samples where exactly one object in view is stopped, how often the caption is wrong by
+how many objects are in view and where in the caption the stopped one is named.
 """
 import argparse
 import json
@@ -49,6 +51,15 @@ def misses(rows, bias):
     return wrong
 
 
+def stopped_one(objs, k):
+    """(objects in view, naming position of the stopped one from 1) if exactly one object in
+    view at sample k is stopped, else None; caption order as scenes.caption."""
+    vis = sorted((o for o in objs if o.in_view(k)),
+                 key=lambda o: (scenes.KINDS.index(o.kind), scenes.COLOURS.index(o.colour)))
+    stopped = [n for n, o in enumerate(vis) if o.s0 < k and not o.moving(k)]
+    return (len(vis), stopped[0] + 1) if len(stopped) == 1 else None
+
+
 def decoder(spec):
     """"a.pt" or "a.pt*w+b.pt*w" -> an eval-mode decoder."""
     parts = [p.rpartition("*") if "*" in p else (p, "", "1") for p in spec.split("+")]
@@ -81,6 +92,9 @@ def main():
     p.add_argument("--no-extend", action="store_true", help="score the decoders as they are")
     p.add_argument("--bias", type=biases, default=[0.0], metavar="B[,B...]",
                    help="logits added to 'is', comma-separated")
+    p.add_argument("--binding", action="store_true",
+                   help="also: wrong captions where one object is stopped, by objects in view "
+                        "and where the stopped one is named (bias 0)")
     p.add_argument("decoders", nargs="+", help="decoder .pt files or mixes a.pt*w+b.pt*w")
     a = p.parse_args()
     decs = [decoder(d) for d in a.decoders]  # fail on a bad name before minutes of encoding
@@ -92,8 +106,17 @@ def main():
     for spec, dec in zip(a.decoders, decs):
         if not a.no_extend:
             extend(dec, mean_dt(dec, calib), *a.extend, a.samples)
-        rows = [(lg, tgt, k in near[i]) for i, (tok, truth) in enumerate(held)
-                for k, (lg, tgt) in enumerate(caption_logits(dec, tok, truth["captions"]))]
+        rows, binding = [], {}
+        for i, (tok, truth) in enumerate(held):
+            for k, (lg, tgt) in enumerate(caption_logits(dec, tok, truth["captions"])):
+                rows.append((lg, tgt, k in near[i]))
+                if key := stopped_one(objs[i], k):
+                    b = binding.setdefault(f"{key[0]} in view, stopped one named {key[1]}", [0, 0])
+                    b[0] += not bool((lg.argmax(-1) == tgt).all())
+                    b[1] += 1
+        if a.binding:
+            print(json.dumps({"decoder": spec, "seed": a.seed,
+                              "wrong_of_one_stopped": dict(sorted(binding.items()))}), flush=True)
         n_near = sum(r[2] for r in rows)
         for bias in a.bias:
             w = misses(rows, bias)
