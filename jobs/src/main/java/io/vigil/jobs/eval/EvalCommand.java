@@ -10,6 +10,8 @@ import io.vigil.models.VigilModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -28,12 +30,18 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Score a model on generated held-out scenes, through the pipeline's Java path.",
         description = {
-            "Generate held-out scene videos (python3 -m vigil_train.gen), encode them as H.264,",
-            "decode them through the pipeline's Java path, run the model and score captions and",
-            "answers against the ground truth. The last line printed is JSON:",
+            "Generate held-out scene videos (python3 -m vigil_train.gen), encode them as H.264,"
+                    + " decode them through the pipeline's Java path, run the model and score"
+                    + " captions and answers against the ground truth. The last line printed is"
+                    + " JSON:",
             "{\"caption_exact\":…, \"qa\":…, \"qa_long\":…, \"videos\":…, \"frames\":…}"
         },
-        footer = {"", "Example:", "  vigil eval --model models/vigil-tiny --videos 20 --seed 7"})
+        footer = {
+            "",
+            "Examples:",
+            "  vigil eval --model models/vigil-tiny --videos 20 --seed 7",
+            "  vigil eval --videos 40 --seed 7,21,31,41     # 160 videos, pooled"
+        })
 public final class EvalCommand implements Callable<Integer> {
     /** Frames per second the generator renders; the model samples 1 of them per second. */
     static final int RENDER_FPS = 2;
@@ -52,9 +60,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--seed",
             paramLabel = "S",
+            split = ",",
             defaultValue = "7",
-            description = "Generator seed; use one the model was not trained on.")
-    long seed;
+            description =
+                    "Generator seed; use one the model was not trained on. Several,"
+                            + " comma-separated (7,21,31), score --videos videos of each and pool"
+                            + " them: one seed's figure moves with how many of its objects stop.")
+    List<Long> seeds;
 
     @Option(
             names = "--frames",
@@ -96,6 +108,10 @@ public final class EvalCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--videos, --frames and --long-factor must be ≥ 1, --long-videos ≥ 0");
         }
+        if (seeds.isEmpty() || new HashSet<>(seeds).size() != seeds.size()) {
+            throw new ParameterException(
+                    spec.commandLine(), "--seed needs one or more distinct seeds, got " + seeds);
+        }
         Path modelDir = model.dir();
         if (!Files.isDirectory(modelDir)) {
             throw new CliException("no model folder at " + modelDir);
@@ -105,19 +121,10 @@ public final class EvalCommand implements Callable<Integer> {
         SceneGenerator generator = SceneGenerator.locate();
         generator.check();
         EvalScore score = new EvalScore();
+        List<String> perSeed = new ArrayList<>();
         PrintWriter err = spec.commandLine().getErr();
         Path tmp = Files.createTempDirectory("vigil-eval-");
         try (VigilModel m = load(modelDir)) {
-            err.printf(
-                    "generating %d scene videos of %d s and %d of %d s (seed %d)...%n",
-                    videos, frames, longCount, frames * longFactor, seed);
-            err.flush();
-            Path shortDir = tmp.resolve("short");
-            Path longDir = tmp.resolve("long");
-            generator.generate(seed, videos, frames, RENDER_FPS, shortDir);
-            if (longCount > 0) {
-                generator.generate(seed, longCount, frames * longFactor, RENDER_FPS, longDir);
-            }
             int[] shown = {0};
             SceneEvaluator evaluator =
                     new SceneEvaluator(
@@ -128,20 +135,52 @@ public final class EvalCommand implements Callable<Integer> {
                                     err.println("  " + line);
                                 }
                             });
-            try (ProgressBar bar = progressBar(videos + longCount)) {
-                run(evaluator, shortDir, false, score, bar);
-                if (longCount > 0) {
-                    run(evaluator, longDir, true, score, bar);
+            try (ProgressBar bar = progressBar(seeds.size() * (videos + longCount))) {
+                for (long seed : seeds) {
+                    EvalScore one = scoreSeed(seed, longCount, generator, evaluator, tmp, bar);
+                    perSeed.add(one.seedLine(seed));
+                    score.merge(one);
                 }
             }
         } finally {
             TempDirs.deleteRecursively(tmp);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (seeds.size() > 1) {
+            perSeed.forEach(out::print);
+        }
         out.print(score.table());
         out.println(score.json());
         out.flush();
         return 0;
+    }
+
+    /** Generates one seed's short and long videos under {@code tmp} and scores them. */
+    private EvalScore scoreSeed(
+            long seed,
+            int longCount,
+            SceneGenerator generator,
+            SceneEvaluator evaluator,
+            Path tmp,
+            ProgressBar bar)
+            throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(
+                "generating %d scene videos of %d s and %d of %d s (seed %d)...%n",
+                videos, frames, longCount, frames * longFactor, seed);
+        err.flush();
+        Path shortDir = tmp.resolve("short-" + seed);
+        Path longDir = tmp.resolve("long-" + seed);
+        generator.generate(seed, videos, frames, RENDER_FPS, shortDir);
+        if (longCount > 0) {
+            generator.generate(seed, longCount, frames * longFactor, RENDER_FPS, longDir);
+        }
+        EvalScore one = new EvalScore();
+        run(evaluator, shortDir, false, one, bar);
+        if (longCount > 0) {
+            run(evaluator, longDir, true, one, bar);
+        }
+        return one;
     }
 
     private static void run(

@@ -221,12 +221,28 @@ public final class EvalScore {
     private static void line(StringBuilder sb, String name, Hits h) {
         sb.append(
                 String.format(
-                        Locale.ROOT,
-                        "%-28s %7s  (%d/%d)%n",
-                        name,
-                        h.total() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * h.rate()),
-                        h.hits(),
-                        h.total()));
+                        Locale.ROOT, "%-28s %7s  (%d/%d)%n", name, pct(h), h.hits(), h.total()));
+    }
+
+    /** One line of this score's main figures, for one seed of several. */
+    public String seedLine(long seed) {
+        double[] ci = captionInterval();
+        return String.format(
+                Locale.ROOT,
+                "seed %-6d caption exact %s (%d/%d%s), qa %s, qa_long %s%n",
+                seed,
+                pct(captions),
+                captions.hits(),
+                captions.total(),
+                Double.isNaN(ci[0])
+                        ? ""
+                        : String.format(Locale.ROOT, "; %.1f-%.1f%%", 100 * ci[0], 100 * ci[1]),
+                pct(qa),
+                pct(qaLong));
+    }
+
+    private static String pct(Hits h) {
+        return h.total() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * h.rate());
     }
 
     /** {@code {"caption_exact":…, "qa":…, "qa_long":…, "videos":…, "frames":…}}. */

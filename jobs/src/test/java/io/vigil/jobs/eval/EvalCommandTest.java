@@ -56,6 +56,52 @@ class EvalCommandTest {
     }
 
     @Test
+    @Timeout(300)
+    void severalSeedsArePooledWithALinePerSeed() {
+        assumeTrue(SceneGenerator.locate().available(), "python3 with numpy is not installed");
+        assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute(
+                                "eval",
+                                "--model",
+                                model().toString(),
+                                "--videos",
+                                "1",
+                                "--frames",
+                                "6",
+                                "--long-videos",
+                                "0",
+                                "--seed",
+                                "11,12",
+                                "--no-progress");
+
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        assertThat(text).containsPattern("(?m)^seed 11 +caption exact [0-9.]+% \\(\\d+/6");
+        assertThat(text).containsPattern("(?m)^seed 12 +caption exact [0-9.]+% \\(\\d+/6");
+        assertThat(text).containsPattern("caption exact +[0-9.]+% +\\(\\d+/12\\)");
+        assertThat(text.strip()).endsWith("\"videos\":2, \"frames\":12}");
+    }
+
+    @Test
+    void aRepeatedSeedIsAOneLineError() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute("eval", "--seed", "7,7");
+
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("--seed needs one or more distinct seeds, got [7, 7]");
+        assertThat(err.toString()).doesNotContain("Exception");
+    }
+
+    @Test
     void missingPythonIsAOneLineError() {
         SceneGenerator generator =
                 new SceneGenerator(VigilHome.resolve("models/train"), "/no/such/python3");
