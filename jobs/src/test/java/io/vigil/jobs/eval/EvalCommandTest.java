@@ -21,66 +21,65 @@ class EvalCommandTest {
         return dir != null ? Path.of(dir) : VigilHome.resolve("models/vigil-tiny");
     }
 
+    private static void assumeGeneratorAndModel() {
+        assumeTrue(SceneGenerator.locate().available(), "python3 with numpy is not installed");
+        assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    /** {@code vigil eval} of the test model on 6-sample videos, no progress bar, plus ARGS. */
+    private static Run tinyEval(String... args) {
+        String[] all = new String[args.length + 5];
+        System.arraycopy(
+                new String[] {"--model", model().toString(), "--frames", "6", "--no-progress"},
+                0,
+                all,
+                0,
+                5);
+        System.arraycopy(args, 0, all, 5, args.length);
+        return eval(all);
+    }
+
+    /** {@code vigil eval ARGS}, its exit code and what it printed. */
+    private static Run eval(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "eval";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
     @Test
     @Timeout(300)
     void scoresTwoTinyVideosAndEndsWithTheJsonLine() {
-        assumeTrue(SceneGenerator.locate().available(), "python3 with numpy is not installed");
-        assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        assumeGeneratorAndModel();
 
-        int code =
-                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                                "eval",
-                                "--model",
-                                model().toString(),
-                                "--videos",
-                                "2",
-                                "--frames",
-                                "6",
-                                "--long-factor",
-                                "2",
-                                "--seed",
-                                "11",
-                                "--no-progress");
+        Run r = tinyEval("--videos", "2", "--long-factor", "2", "--seed", "11");
 
-        assertThat(code).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().strip().split("\n");
         String json = lines[lines.length - 1];
         assertThat(json)
                 .matches(
                         "\\{\"caption_exact\":[0-9.]+, \"qa\":[0-9.]+, \"qa_long\":([0-9.]+|null),"
                                 + " \"videos\":4, \"frames\":36\\}");
-        assertThat(out.toString()).contains("caption exact", "qa_long");
+        assertThat(r.out()).contains("caption exact", "qa_long");
     }
 
     @Test
     @Timeout(300)
     void severalSeedsArePooledWithALinePerSeed() {
-        assumeTrue(SceneGenerator.locate().available(), "python3 with numpy is not installed");
-        assumeTrue(Files.isRegularFile(model().resolve("manifest.json")), "no model at " + model());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        assumeGeneratorAndModel();
 
-        int code =
-                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                                "eval",
-                                "--model",
-                                model().toString(),
-                                "--videos",
-                                "1",
-                                "--frames",
-                                "6",
-                                "--long-videos",
-                                "0",
-                                "--seed",
-                                "11,12",
-                                "--no-progress");
+        Run r = tinyEval("--videos", "1", "--long-videos", "0", "--seed", "11,12");
 
-        assertThat(code).as(err.toString()).isZero();
-        String text = out.toString();
+        assertThat(r.code()).as(r.err()).isZero();
+        String text = r.out();
         assertThat(text).containsPattern("(?m)^seed 11 +caption exact [0-9.]+% \\(\\d+/6");
         assertThat(text).containsPattern("(?m)^seed 12 +caption exact [0-9.]+% \\(\\d+/6");
         assertThat(text).containsPattern("caption exact +[0-9.]+% +\\(\\d+/12\\)");
@@ -89,16 +88,11 @@ class EvalCommandTest {
 
     @Test
     void aRepeatedSeedIsAOneLineError() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        Run r = eval("--seed", "7,7");
 
-        int code =
-                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute("eval", "--seed", "7,7");
-
-        assertThat(code).isNotZero();
-        assertThat(err.toString()).contains("--seed needs one or more distinct seeds, got [7, 7]");
-        assertThat(err.toString()).doesNotContain("Exception");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--seed needs one or more distinct seeds, got [7, 7]");
+        assertThat(r.err()).doesNotContain("Exception");
     }
 
     @Test
