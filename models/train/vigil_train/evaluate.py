@@ -74,17 +74,25 @@ def _eval_video(args):
 
 
 @torch.no_grad()
+def frame_states(dec, tok):
+    """The decoder's states after each of a video's frame tokens [S, D], from zero:
+    ([L, S, d_inner, d_conv-1], [L, S, d_inner, d_state])."""
+    s, dev = tok.shape[0], tok.device
+    u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long, device=dev),
+                   torch.ones(1, s, device=dev))
+    _, _, per = dec(u, *dec.zero_state(1, dev), keep_states=True)
+    return per[0][:, 0], per[1][:, 0]
+
+
+@torch.no_grad()
 def score_video(dec, tok, truth, captions=True, questions="all"):
     """One video's frame tokens [S, D] against its truth: every sample captioned (if captions)
     and its questions answered ("all", "earliest" or "none"), each from the state at its sample.
     Returns ([(sample, true caption, generated)], [(question dict, generated answer)])."""
     if questions not in ("all", "earliest", "none"):
         raise ValueError(f"questions must be 'all', 'earliest' or 'none', got {questions!r}")
-    s, dev = tok.shape[0], tok.device
-    u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long, device=dev),
-                   torch.ones(1, s, device=dev))
-    _, _, per = dec(u, *dec.zero_state(1, dev), keep_states=True)
-    cs, hs = per[0][:, 0], per[1][:, 0]  # [L, S, ...]
+    s = tok.shape[0]
+    cs, hs = frame_states(dec, tok)
     caps = []
     if captions:
         caps = list(zip(range(s), truth["captions"], greedy(dec, cs, hs, [[text.CAP]] * s)))

@@ -121,14 +121,24 @@ def _plan(rng, samples, dense=False):
     return objs
 
 
+def in_caption_order(objs, k):
+    """The objects in view at sample k, in the order the caption names them."""
+    return sorted((o for o in objs if o.in_view(k)),
+                  key=lambda o: (KINDS.index(o.kind), COLOURS.index(o.colour)))
+
+
+def stopped(o, k):
+    """The caption says "is stopped": in view since before k and not moved since k-1."""
+    return o.s0 < k and not o.moving(k)
+
+
 def caption(objs, k):
-    vis = [o for o in objs if o.in_view(k)]
+    vis = in_caption_order(objs, k)
     if not vis:
         return "the scene is empty"
-    vis.sort(key=lambda o: (KINDS.index(o.kind), COLOURS.index(o.colour)))
     parts = []
     for o in vis:
-        if o.s0 < k and not o.moving(k):
+        if stopped(o, k):
             parts.append(f"{o.name()} is stopped")
         else:
             parts.append(f"{o.name()} {VERB[o.kind][0]} {o.dir}")

@@ -22,6 +22,7 @@ import os
 import torch
 
 from . import motion, scenes, text
+from .evaluate import frame_states
 from .extend import TRAIN_SEED, extend, mean_dt, setting, video_tokens
 from .soup import soup
 
@@ -31,13 +32,12 @@ def caption_logits(dec, tok, captions):
     """Teacher-forced logits of every caption of one video, each from the state at its sample.
     tok [S, D]; returns [(logits [n, V], target ids [n])] with n = words + <eos>."""
     s = tok.shape[0]
-    u = dec.inputs(tok[None], torch.zeros(1, s, dtype=torch.long), torch.ones(1, s))
-    _, _, per = dec(u, *dec.zero_state(1), keep_states=True)
+    cs, hs = frame_states(dec, tok)
     seqs = [[text.CAP] + text.encode(c) for c in captions]
     t = max(map(len, seqs))
     ids = torch.tensor([q + [text.PAD] * (t - len(q)) for q in seqs])  # [S, T], padding after
     u = dec.inputs(torch.zeros(s, t, tok.shape[1]), ids, torch.zeros(s, t))
-    logits, _, _ = dec(u, per[0][:, 0], per[1][:, 0])  # [S, T, V]; causal, so padding is inert
+    logits, _, _ = dec(u, cs, hs)  # [S, T, V]; causal, so padding is inert
     return [(logits[k, :len(q)], torch.tensor(q[1:] + [text.EOS])) for k, q in enumerate(seqs)]
 
 
@@ -54,9 +54,8 @@ def misses(rows, bias):
 def stopped_one(objs, k):
     """(objects in view, naming position of the stopped one from 1) if exactly one object in
     view at sample k is stopped, else None; caption order as scenes.caption."""
-    vis = sorted((o for o in objs if o.in_view(k)),
-                 key=lambda o: (scenes.KINDS.index(o.kind), scenes.COLOURS.index(o.colour)))
-    stopped = [n for n, o in enumerate(vis) if o.s0 < k and not o.moving(k)]
+    vis = scenes.in_caption_order(objs, k)
+    stopped = [n for n, o in enumerate(vis) if scenes.stopped(o, k)]
     return (len(vis), stopped[0] + 1) if len(stopped) == 1 else None
 
 

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,27 +31,27 @@ class EvalCommandTest {
 
     /** {@code vigil eval} of the test model on 6-sample videos, no progress bar, plus ARGS. */
     private static Run tinyEval(String... args) {
-        String[] all = new String[args.length + 5];
-        System.arraycopy(
-                new String[] {"--model", model().toString(), "--frames", "6", "--no-progress"},
-                0,
-                all,
-                0,
-                5);
-        System.arraycopy(args, 0, all, 5, args.length);
-        return eval(all);
+        return eval(
+                Stream.concat(
+                                Stream.of(
+                                        "--model",
+                                        model().toString(),
+                                        "--frames",
+                                        "6",
+                                        "--no-progress"),
+                                Stream.of(args))
+                        .toArray(String[]::new));
     }
 
     /** {@code vigil eval ARGS}, its exit code and what it printed. */
     private static Run eval(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 1];
-        all[0] = "eval";
-        System.arraycopy(args, 0, all, 1, args.length);
         int code =
                 VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(all);
+                        .execute(
+                                Stream.concat(Stream.of("eval"), Stream.of(args))
+                                        .toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
