@@ -2,6 +2,7 @@ package io.vigil.operators.source;
 
 import io.vigil.operators.DeadLetterReason;
 import io.vigil.operators.DeadLetters;
+import io.vigil.schemas.AvroCodec;
 import io.vigil.schemas.Question;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -16,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public class QuestionDeserializer implements KafkaRecordDeserializationSchema<QuestionEnvelope> {
     private static final long serialVersionUID = 1L;
 
-    private final AvroRecordDecoder<Question> decoder = new AvroRecordDecoder<>(Question.class);
+    private final AvroCodec<Question> decoder = AvroCodec.of(Question.class);
 
     @Override
     public void deserialize(
@@ -35,7 +36,7 @@ public class QuestionDeserializer implements KafkaRecordDeserializationSchema<Qu
             String topic, int partition, long offset, byte[] key, byte[] value) {
         try {
             return QuestionEnvelope.of(topic, partition, offset, decoder.decode(value));
-        } catch (AvroRecordDecoder.Malformed e) {
+        } catch (AvroCodec.Malformed e) {
             return QuestionEnvelope.dead(
                     DeadLetters.of(
                             topic,

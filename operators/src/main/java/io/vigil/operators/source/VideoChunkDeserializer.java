@@ -2,6 +2,7 @@ package io.vigil.operators.source;
 
 import io.vigil.operators.DeadLetterReason;
 import io.vigil.operators.DeadLetters;
+import io.vigil.schemas.AvroCodec;
 import io.vigil.schemas.VideoChunk;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,7 +19,7 @@ public class VideoChunkDeserializer implements KafkaRecordDeserializationSchema<
     private static final long serialVersionUID = 1L;
 
     private final long maxChunkBytes;
-    private final AvroRecordDecoder<VideoChunk> decoder = new AvroRecordDecoder<>(VideoChunk.class);
+    private final AvroCodec<VideoChunk> decoder = AvroCodec.of(VideoChunk.class);
 
     /**
      * @param maxChunkBytes chunks with more data bytes than this are dead letters
@@ -44,7 +45,7 @@ public class VideoChunkDeserializer implements KafkaRecordDeserializationSchema<
         VideoChunk chunk;
         try {
             chunk = decoder.decode(value);
-        } catch (AvroRecordDecoder.Malformed e) {
+        } catch (AvroCodec.Malformed e) {
             return ChunkEnvelope.dead(
                     DeadLetters.of(
                             topic,

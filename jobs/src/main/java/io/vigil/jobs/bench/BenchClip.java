@@ -1,7 +1,0 @@
-package io.vigil.jobs.bench;
-
-import io.vigil.schemas.VideoChunk;
-import java.util.List;
-
-/** One clip the benchmark feeds to every path, already cut into chunks. */
-record BenchClip(String name, List<VideoChunk> chunks, long durationMs) {}

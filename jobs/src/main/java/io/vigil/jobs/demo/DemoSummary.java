@@ -1,4 +1,0 @@
-package io.vigil.jobs.demo;
-
-/** What the demo saw: records read back from the output topics. */
-public record DemoSummary(int captions, int answers, int deadLetters) {}

@@ -1,9 +1,0 @@
-package io.vigil.jobs.ingest;
-
-import io.vigil.schemas.VideoChunk;
-
-/** Receives the chunks {@link VideoChunker} cuts, in order. */
-@FunctionalInterface
-public interface ChunkSink {
-    void accept(VideoChunk chunk) throws Exception;
-}
