@@ -69,8 +69,8 @@ public final class AnswerForms {
     }
 
     /** The allowed answers of the first form matching {@code question}, if any. */
-    public Optional<Trie> forQuestion(String question) {
-        String normalised = String.join(" ", Tokenizer.words(question));
+    public Optional<Trie> forQuestion(Tokenizer.Tokenized question) {
+        String normalised = String.join(" ", question.words());
         for (Form f : forms) {
             if (f.question().matcher(normalised).matches()) {
                 return Optional.of(f.answers());

@@ -1,42 +1,54 @@
 package io.vigil.models;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The frame encoder graph: preprocessed frames {@code [N, 3, H, W]} to one token per frame {@code
  * [N, D]}, N frames in one ONNX call. Immutable; thread-safe (ONNX Runtime sessions allow
- * concurrent {@code run}). The session is owned and closed by {@link VigilModel}.
+ * concurrent {@code run}). Opens only the encoder graph; close it to free the session.
  */
-public final class FrameEncoder {
+public final class FrameEncoder implements AutoCloseable {
 
     static final String INPUT = "frames";
     static final String OUTPUT = "tokens";
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final Path modelDir;
-    private final String graph;
+    private final OrtGraph graph;
     private final int height; // H
     private final int width; // W
     private final int tokenDim; // D
 
-    FrameEncoder(OrtEnvironment env, OrtSession session, Manifest m) {
-        this.env = env;
-        this.session = session;
-        this.modelDir = m.dir();
-        this.graph = m.graphs().encoder();
+    private FrameEncoder(OrtGraph graph, Manifest m) {
+        this.graph = graph;
         this.height = m.frameHeight();
         this.width = m.frameWidth();
         this.tokenDim = m.tokenDim();
-        Tensors.requireNames(graph, "input", session.getInputNames(), INPUT);
-        Tensors.requireNames(graph, "output", session.getOutputNames(), OUTPUT);
+        graph.requireIo(new String[] {INPUT}, OUTPUT);
+    }
+
+    /**
+     * Opens the encoder graph of {@code manifest}'s folder.
+     *
+     * @throws ModelException when ONNX Runtime cannot load it or its input and output are not the
+     *     contract's
+     */
+    public static FrameEncoder open(Manifest manifest, ModelOptions options) {
+        OrtGraph g = OrtGraph.open(manifest, manifest.graphs().encoder(), options);
+        try {
+            return new FrameEncoder(g, manifest);
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** {@code "CUDA"} or {@code "CPU"}: the execution provider the encoder runs on. */
+    public String provider() {
+        return graph.provider;
     }
 
     /** D. */
@@ -68,20 +80,20 @@ public final class FrameEncoder {
                 throw new ModelException(
                         String.format(
                                 "frame %d has %d floats, the encoder of %s takes [3, %d, %d] = %d",
-                                i, f.length, modelDir, height, width, size));
+                                i, f.length, graph.modelDir, height, width, size));
             }
             in.put(f);
         }
         in.rewind();
         long[] shape = {n, 3, height, width};
-        try (OnnxTensor frameTensor = OnnxTensor.createTensor(env, in, shape);
-                OrtSession.Result result = session.run(Map.of(INPUT, frameTensor))) {
+        try (OnnxTensor frameTensor = OnnxTensor.createTensor(graph.env, in, shape);
+                OrtSession.Result result = graph.session.run(Map.of(INPUT, frameTensor))) {
             FloatBuffer out = Tensors.output(result, OUTPUT); // [N, D]
             if (out.remaining() != n * tokenDim) {
                 throw new ModelException(
                         String.format(
                                 "encoder %s/%s returned %d floats for %d frames, expected [%d, %d]",
-                                modelDir, graph, out.remaining(), n, n, tokenDim));
+                                graph.modelDir, graph.file, out.remaining(), n, n, tokenDim));
             }
             float[][] tokens = new float[n][tokenDim]; // [N][D]
             for (int i = 0; i < n; i++) {
@@ -90,12 +102,12 @@ public final class FrameEncoder {
             return tokens;
         } catch (OrtException e) {
             throw ModelException.ort(
-                    modelDir, graph, "encode", ModelException.shape(INPUT, shape), e);
+                    graph.modelDir, graph.file, "encode", ModelException.shape(INPUT, shape), e);
         }
     }
 
-    /** One frame: {@code [3, H, W]} to {@code [D]}. */
-    public float[] encode(float[] frame) {
-        return encode(List.of(frame))[0];
+    @Override
+    public void close() {
+        graph.close();
     }
 }

@@ -1,12 +1,10 @@
 package io.vigil.models;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -17,51 +15,43 @@ import java.util.Set;
 /**
  * The Mamba decoder's recurrent step graph ({@code decoder_step.onnx}): the immutable model.
  * Per-stream memory lives in {@link StreamState}; {@code step} reads B states, stacks them along
- * the batch axis into {@code [L, B, ...]}, runs one ONNX call and writes the new states back into
- * the same {@code StreamState} objects.
+ * the batch axis into {@code [L, B, ...]} ({@link StepGraph}), runs one ONNX call and writes the
+ * new states back into the same {@code StreamState} objects. Opens only the step graph; close it to
+ * free the session.
  *
  * <p>Thread-safe (the session allows concurrent {@code run}); a given {@code StreamState} must not
  * be stepped from two threads at once, nor appear twice in one batch. See {@code package-info.java}
  * for the glossary.
  */
-public final class MambaDecoder {
+public final class MambaDecoder implements AutoCloseable {
 
-    static final String IN_FRAME_TOKEN = "frame_token";
-    static final String IN_TOKEN_ID = "token_id";
-    static final String IN_IS_FRAME = "is_frame";
-    static final String IN_CONV = "conv_state";
-    static final String IN_SSM = "ssm_state";
-    static final String OUT_LOGITS = "logits";
-    static final String OUT_CONV = "conv_state_out";
-    static final String OUT_SSM = "ssm_state_out";
-
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final Path modelDir;
-    private final String graph;
+    private final OrtGraph graph;
     private final MambaConfig config;
     private final int tokenDim; // D
     private final int vocabSize; // V
 
-    MambaDecoder(OrtEnvironment env, OrtSession session, Manifest m) {
-        this.env = env;
-        this.session = session;
-        this.modelDir = m.dir();
-        this.graph = m.graphs().step();
+    private MambaDecoder(OrtGraph graph, Manifest m) {
+        this.graph = graph;
         this.config = m.mamba();
         this.tokenDim = m.tokenDim();
         this.vocabSize = m.vocabSize();
-        Tensors.requireNames(
-                graph,
-                "input",
-                session.getInputNames(),
-                IN_FRAME_TOKEN,
-                IN_TOKEN_ID,
-                IN_IS_FRAME,
-                IN_CONV,
-                IN_SSM);
-        Tensors.requireNames(
-                graph, "output", session.getOutputNames(), OUT_LOGITS, OUT_CONV, OUT_SSM);
+        graph.requireIo(StepGraph.INPUTS, StepGraph.OUTPUTS);
+    }
+
+    /**
+     * Opens the step graph of {@code manifest}'s folder.
+     *
+     * @throws ModelException when ONNX Runtime cannot load it or its inputs and outputs are not the
+     *     contract's
+     */
+    public static MambaDecoder open(Manifest manifest, ModelOptions options) {
+        OrtGraph g = OrtGraph.open(manifest, manifest.graphs().step(), options);
+        try {
+            return new MambaDecoder(g, manifest);
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
     }
 
     public MambaConfig config() {
@@ -76,6 +66,11 @@ public final class MambaDecoder {
     /** V, the logits' width. */
     public int vocabSize() {
         return vocabSize;
+    }
+
+    /** {@code "CUDA"} or {@code "CPU"}: the execution provider the step graph runs on. */
+    public String provider() {
+        return graph.provider;
     }
 
     /** A new stream's state (all zeros). */
@@ -96,33 +91,17 @@ public final class MambaDecoder {
     }
 
     /**
-     * Steps B streams by one text token each; {@code framesSeen} does not change. Text steps belong
-     * on copies of the live state ({@link TextGenerator} does that).
-     *
-     * @param tokenIds {@code [B]}
-     * @return next-token logits {@code [B][V]}
-     */
-    public float[][] stepText(List<StreamState> states, int[] tokenIds) {
-        return step(states, null, tokenIds, new boolean[states.size()]);
-    }
-
-    /**
      * Text steps on private copies of {@code states}, kept inside ONNX Runtime between steps (each
      * step's output states are the next step's inputs; nothing is copied back). The states are only
      * read, here, once. Close it to free the native tensors. Used by {@link TextGenerator}.
      */
     public TextSteps textSteps(List<StreamState> states) {
-        return new TextSteps(env, session, modelDir, graph, config, tokenDim, vocabSize, states);
+        return new TextSteps(graph, config, tokenDim, vocabSize, states);
     }
 
     /** One stream, one frame token {@code [D]}; returns logits {@code [V]}. */
     public float[] stepFrame(StreamState state, float[] token) {
         return stepFrames(List.of(state), new float[][] {token})[0];
-    }
-
-    /** One stream, one text token; returns logits {@code [V]}. */
-    public float[] stepText(StreamState state, int tokenId) {
-        return stepText(List.of(state), new int[] {tokenId})[0];
     }
 
     /**
@@ -152,8 +131,8 @@ public final class MambaDecoder {
                             isFrame.length));
         }
         int layers = config.layers();
-        int convBlock = config.dInner() * (config.dConv() - 1); // [d_inner, d_conv-1]
-        int ssmBlock = config.dInner() * config.dState(); // [d_inner, d_state]
+        int convBlock = StepGraph.convBlock(config); // [d_inner, d_conv-1]
+        int ssmBlock = StepGraph.ssmBlock(config); // [d_inner, d_state]
 
         Tensors.Scratch scratch = Tensors.Scratch.get();
         FloatBuffer frameBuf = scratch.floats(1, b * tokenDim); // [B, D]
@@ -170,10 +149,6 @@ public final class MambaDecoder {
                 throw new IllegalArgumentException(
                         "the same StreamState is at two rows of one batch (row " + i + ")");
             }
-            if (!s.fits(config)) {
-                throw new ModelException(
-                        "state " + s + " does not fit model " + modelDir + " (" + config + ")");
-            }
             if (isFrame[i]) {
                 if (frameTokens == null || frameTokens[i] == null) {
                     throw new IllegalArgumentException(
@@ -183,7 +158,7 @@ public final class MambaDecoder {
                     throw new ModelException(
                             String.format(
                                     "frame token %d has %d floats, model %s takes D=%d",
-                                    i, frameTokens[i].length, modelDir, tokenDim));
+                                    i, frameTokens[i].length, graph.modelDir, tokenDim));
                 }
                 frameBuf.put(frameTokens[i]);
                 idBuf.put(0L);
@@ -202,37 +177,32 @@ public final class MambaDecoder {
                 flagBuf.put(0f);
             }
         }
-        for (int l = 0; l < layers; l++) {
-            for (int i = 0; i < b; i++) {
-                StreamState s = states.get(i);
-                convBuf.put(s.conv(), l * convBlock, convBlock);
-                ssmBuf.put(s.ssm(), l * ssmBlock, ssmBlock);
-            }
-        }
+        StepGraph.stack(config, graph.modelDir.toString(), states, convBuf, ssmBuf);
         frameBuf.rewind();
         idBuf.rewind();
         flagBuf.rewind();
-        convBuf.rewind();
-        ssmBuf.rewind();
 
-        long[] convShape = {layers, b, config.dInner(), config.dConv() - 1};
-        long[] ssmShape = {layers, b, config.dInner(), config.dState()};
-        try (OnnxTensor frameT = OnnxTensor.createTensor(env, frameBuf, new long[] {b, tokenDim});
-                OnnxTensor idT = OnnxTensor.createTensor(env, idBuf, new long[] {b});
-                OnnxTensor flagT = OnnxTensor.createTensor(env, flagBuf, new long[] {b});
-                OnnxTensor convT = OnnxTensor.createTensor(env, convBuf, convShape);
-                OnnxTensor ssmT = OnnxTensor.createTensor(env, ssmBuf, ssmShape);
+        long[] convShape = StepGraph.convShape(config, b);
+        long[] ssmShape = StepGraph.ssmShape(config, b);
+        try (OnnxTensor frameT =
+                        OnnxTensor.createTensor(graph.env, frameBuf, new long[] {b, tokenDim});
+                OnnxTensor idT = OnnxTensor.createTensor(graph.env, idBuf, new long[] {b});
+                OnnxTensor flagT = OnnxTensor.createTensor(graph.env, flagBuf, new long[] {b});
+                OnnxTensor convT = OnnxTensor.createTensor(graph.env, convBuf, convShape);
+                OnnxTensor ssmT = OnnxTensor.createTensor(graph.env, ssmBuf, ssmShape);
                 OrtSession.Result result =
-                        session.run(
+                        graph.session.run(
                                 Map.of(
-                                        IN_FRAME_TOKEN, frameT,
-                                        IN_TOKEN_ID, idT,
-                                        IN_IS_FRAME, flagT,
-                                        IN_CONV, convT,
-                                        IN_SSM, ssmT))) {
-            FloatBuffer logits = Tensors.output(result, OUT_LOGITS); // [B, V]
-            FloatBuffer convOut = Tensors.output(result, OUT_CONV); // [L, B, d_inner, d_conv-1]
-            FloatBuffer ssmOut = Tensors.output(result, OUT_SSM); // [L, B, d_inner, d_state]
+                                        StepGraph.IN_FRAME_TOKEN, frameT,
+                                        StepGraph.IN_TOKEN_ID, idT,
+                                        StepGraph.IN_IS_FRAME, flagT,
+                                        StepGraph.IN_CONV, convT,
+                                        StepGraph.IN_SSM, ssmT))) {
+            FloatBuffer logits = Tensors.output(result, StepGraph.OUT_LOGITS); // [B, V]
+            FloatBuffer convOut =
+                    Tensors.output(result, StepGraph.OUT_CONV); // [L, B, d_inner, d_conv-1]
+            FloatBuffer ssmOut =
+                    Tensors.output(result, StepGraph.OUT_SSM); // [L, B, d_inner, d_state]
             if (logits.remaining() != b * vocabSize
                     || convOut.remaining() != layers * b * convBlock
                     || ssmOut.remaining() != layers * b * ssmBlock) {
@@ -240,8 +210,8 @@ public final class MambaDecoder {
                         String.format(
                                 "step graph %s/%s returned %d logits, %d conv, %d ssm floats for"
                                         + " B=%d; expected [B, %d], %s, %s",
-                                modelDir,
-                                graph,
+                                graph.modelDir,
+                                graph.file,
                                 logits.remaining(),
                                 convOut.remaining(),
                                 ssmOut.remaining(),
@@ -250,13 +220,7 @@ public final class MambaDecoder {
                                 Arrays.toString(convShape),
                                 Arrays.toString(ssmShape)));
             }
-            for (int l = 0; l < layers; l++) {
-                for (int i = 0; i < b; i++) {
-                    StreamState s = states.get(i);
-                    convOut.get(s.conv(), l * convBlock, convBlock);
-                    ssmOut.get(s.ssm(), l * ssmBlock, ssmBlock);
-                }
-            }
+            StepGraph.unstack(config, convOut, ssmOut, states);
             float[][] out = new float[b][vocabSize]; // [B][V]
             for (int i = 0; i < b; i++) {
                 logits.get(out[i]);
@@ -267,17 +231,22 @@ public final class MambaDecoder {
             return out;
         } catch (OrtException e) {
             throw ModelException.ort(
-                    modelDir,
-                    graph,
+                    graph.modelDir,
+                    graph.file,
                     "step B=" + b,
                     String.join(
                             ", ",
-                            ModelException.shape(IN_FRAME_TOKEN, b, tokenDim),
-                            ModelException.shape(IN_TOKEN_ID, b),
-                            ModelException.shape(IN_IS_FRAME, b),
-                            ModelException.shape(IN_CONV, convShape),
-                            ModelException.shape(IN_SSM, ssmShape)),
+                            ModelException.shape(StepGraph.IN_FRAME_TOKEN, b, tokenDim),
+                            ModelException.shape(StepGraph.IN_TOKEN_ID, b),
+                            ModelException.shape(StepGraph.IN_IS_FRAME, b),
+                            ModelException.shape(StepGraph.IN_CONV, convShape),
+                            ModelException.shape(StepGraph.IN_SSM, ssmShape)),
                     e);
         }
+    }
+
+    @Override
+    public void close() {
+        graph.close();
     }
 }

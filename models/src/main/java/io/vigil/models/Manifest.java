@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.models.video.FramePreprocessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -83,11 +84,17 @@ public final class Manifest {
 
     /**
      * Reads {@code modelDir/manifest.json}, checks its fields, and checks that every file under
-     * {@code files} exists with the listed sha256.
+     * {@code files} exists with the listed sha256. The check runs once per folder and process:
+     * operators of one TaskManager that load the same folder share the checked manifest while no
+     * file in the folder changes (size or modification time), see {@link CheckedManifests}.
      *
      * @throws ModelException naming the file (and the expected and actual hash) on any problem
      */
     public static Manifest load(Path modelDir) {
+        return CheckedManifests.get(modelDir, Manifest::read);
+    }
+
+    private static Manifest read(Path modelDir) {
         Path file = modelDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new ModelException("model " + modelDir + ": no " + FILE_NAME + " (" + file + ")");
@@ -287,6 +294,11 @@ public final class Manifest {
     /** The optional answer forms, in order; empty when the manifest has none. */
     public List<AnswerForm> answerForms() {
         return json.answerForms() == null ? List.of() : List.copyOf(json.answerForms());
+    }
+
+    /** The model's frame preprocessing: its frame size and normalisation. */
+    public FramePreprocessor preprocessor() {
+        return new FramePreprocessor(frameHeight(), frameWidth(), mean(), std());
     }
 
     /** File name to sha256, as listed. */

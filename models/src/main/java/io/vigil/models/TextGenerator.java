@@ -41,6 +41,13 @@ public final class TextGenerator {
         this.answerForms = answerForms;
     }
 
+    /** The generator of {@code manifest}'s model over its opened step graph. */
+    public static TextGenerator of(Manifest manifest, MambaDecoder decoder) {
+        Tokenizer tokenizer = Tokenizer.load(manifest);
+        return new TextGenerator(
+                decoder, tokenizer, manifest.maxTextTokens(), AnswerForms.of(manifest, tokenizer));
+    }
+
     /** A generated text and its confidence in (0, 1] (see the class comment). */
     public record Generated(String text, float confidence) {}
 
@@ -75,18 +82,19 @@ public final class TextGenerator {
         }
     }
 
+    /** {@link #generateAnswer} of the question's text, without its confidence. */
+    public String answer(StreamState live, String question) {
+        return generateAnswer(live, tokenizer.tokenize(question)).text();
+    }
+
     /**
      * Steps {@code <q>}, the question's words, {@code <a>} on a copy of {@code live}, then decodes
      * greedily (among the allowed answers if the question matches an answer form). Unknown words go
      * in as {@code <unk>} (logged at debug).
+     *
+     * @param q the question, tokenized once by the caller ({@link Tokenizer#tokenize})
      */
-    public String answer(StreamState live, String question) {
-        return generateAnswer(live, question).text();
-    }
-
-    /** {@link #answer} with its confidence. */
-    public Generated generateAnswer(StreamState live, String question) {
-        Tokenizer.Tokenized q = tokenizer.tokenize(question);
+    public Generated generateAnswer(StreamState live, Tokenizer.Tokenized q) {
         if (q.hasUnknown()) {
             LOG.debug("question has words outside the vocabulary: {}", q.unknown());
         }
@@ -96,7 +104,7 @@ public final class TextGenerator {
                 logits = run.step(new int[] {id});
             }
             logits = run.step(new int[] {tokenizer.answer()});
-            AnswerForms.Trie allowed = answerForms.forQuestion(question).orElse(null);
+            AnswerForms.Trie allowed = answerForms.forQuestion(q).orElse(null);
             return greedy(run, logits, new AnswerForms.Trie[] {allowed}).get(0);
         }
     }

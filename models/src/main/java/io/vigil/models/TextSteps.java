@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -19,10 +18,7 @@ import java.util.Map;
  * MambaDecoder#textSteps}.
  */
 public final class TextSteps implements AutoCloseable {
-    private final OrtSession session;
-    private final OrtEnvironment env;
-    private final Path modelDir;
-    private final String graph;
+    private final OrtGraph graph;
     private final int batch; // B
     private final int vocabSize; // V
     private final long[] convShape; // [L, B, d_inner, d_conv-1]
@@ -36,44 +32,20 @@ public final class TextSteps implements AutoCloseable {
     private OrtSession.Result held; // owns conv and ssm after the first step
 
     TextSteps(
-            OrtEnvironment env,
-            OrtSession session,
-            Path modelDir,
-            String graph,
-            MambaConfig c,
-            int tokenDim,
-            int vocabSize,
-            List<StreamState> states) {
-        this.env = env;
-        this.session = session;
-        this.modelDir = modelDir;
+            OrtGraph graph, MambaConfig c, int tokenDim, int vocabSize, List<StreamState> states) {
         this.graph = graph;
         this.batch = states.size();
         this.vocabSize = vocabSize;
         if (batch == 0) {
             throw new IllegalArgumentException("no states");
         }
-        int convBlock = c.dInner() * (c.dConv() - 1);
-        int ssmBlock = c.dInner() * c.dState();
-        convShape = new long[] {c.layers(), batch, c.dInner(), c.dConv() - 1};
-        ssmShape = new long[] {c.layers(), batch, c.dInner(), c.dState()};
+        convShape = StepGraph.convShape(c, batch);
+        ssmShape = StepGraph.ssmShape(c, batch);
         // own buffers, not the per-thread scratch: these tensors live across calls
-        FloatBuffer convBuf = Tensors.floats(c.layers() * batch * convBlock);
-        FloatBuffer ssmBuf = Tensors.floats(c.layers() * batch * ssmBlock);
-        for (StreamState s : states) {
-            if (!s.fits(c)) {
-                throw new ModelException(
-                        "state " + s + " does not fit model " + modelDir + " (" + c + ")");
-            }
-        }
-        for (int l = 0; l < c.layers(); l++) {
-            for (StreamState s : states) {
-                convBuf.put(s.conv(), l * convBlock, convBlock);
-                ssmBuf.put(s.ssm(), l * ssmBlock, ssmBlock);
-            }
-        }
-        convBuf.rewind();
-        ssmBuf.rewind();
+        FloatBuffer convBuf = Tensors.floats(c.layers() * batch * StepGraph.convBlock(c));
+        FloatBuffer ssmBuf = Tensors.floats(c.layers() * batch * StepGraph.ssmBlock(c));
+        StepGraph.stack(c, graph.modelDir.toString(), states, convBuf, ssmBuf);
+        OrtEnvironment env = graph.env;
         OnnxTensor f = null;
         OnnxTensor g = null;
         OnnxTensor ci = null;
@@ -87,12 +59,12 @@ public final class TextSteps implements AutoCloseable {
         } catch (OrtException e) {
             closeAll(f, g, ci);
             throw ModelException.ort(
-                    modelDir,
-                    graph,
+                    graph.modelDir,
+                    graph.file,
                     "text state B=" + batch,
-                    ModelException.shape(MambaDecoder.IN_CONV, convShape)
+                    ModelException.shape(StepGraph.IN_CONV, convShape)
                             + ", "
-                            + ModelException.shape(MambaDecoder.IN_SSM, ssmShape),
+                            + ModelException.shape(StepGraph.IN_SSM, ssmShape),
                     e);
         }
         frameZeros = f;
@@ -126,29 +98,29 @@ public final class TextSteps implements AutoCloseable {
             ids.put(id);
         }
         ids.rewind();
-        try (OnnxTensor idT = OnnxTensor.createTensor(env, ids, new long[] {batch})) {
+        try (OnnxTensor idT = OnnxTensor.createTensor(graph.env, ids, new long[] {batch})) {
             OrtSession.Result r =
-                    session.run(
+                    graph.session.run(
                             Map.of(
-                                    MambaDecoder.IN_FRAME_TOKEN, frameZeros,
-                                    MambaDecoder.IN_TOKEN_ID, idT,
-                                    MambaDecoder.IN_IS_FRAME, flagZeros,
-                                    MambaDecoder.IN_CONV, conv,
-                                    MambaDecoder.IN_SSM, ssm));
+                                    StepGraph.IN_FRAME_TOKEN, frameZeros,
+                                    StepGraph.IN_TOKEN_ID, idT,
+                                    StepGraph.IN_IS_FRAME, flagZeros,
+                                    StepGraph.IN_CONV, conv,
+                                    StepGraph.IN_SSM, ssm));
             float[][] logits = new float[batch][vocabSize]; // [B][V]
             try {
-                FloatBuffer out = Tensors.output(r, MambaDecoder.OUT_LOGITS);
+                FloatBuffer out = Tensors.output(r, StepGraph.OUT_LOGITS);
                 if (out.remaining() != batch * vocabSize) {
                     throw new ModelException(
                             String.format(
                                     "step graph %s/%s returned %d logits for B=%d, V=%d",
-                                    modelDir, graph, out.remaining(), batch, vocabSize));
+                                    graph.modelDir, graph.file, out.remaining(), batch, vocabSize));
                 }
                 for (float[] row : logits) {
                     out.get(row);
                 }
-                OnnxTensor newConv = tensor(r, MambaDecoder.OUT_CONV);
-                OnnxTensor newSsm = tensor(r, MambaDecoder.OUT_SSM);
+                OnnxTensor newConv = tensor(r, StepGraph.OUT_CONV);
+                OnnxTensor newSsm = tensor(r, StepGraph.OUT_SSM);
                 if (held != null) {
                     held.close(); // the previous states, inputs of this run, are no longer needed
                 }
@@ -162,14 +134,14 @@ public final class TextSteps implements AutoCloseable {
             return logits;
         } catch (OrtException e) {
             throw ModelException.ort(
-                    modelDir,
-                    graph,
+                    graph.modelDir,
+                    graph.file,
                     "text step B=" + batch,
                     String.join(
                             ", ",
-                            ModelException.shape(MambaDecoder.IN_TOKEN_ID, batch),
-                            ModelException.shape(MambaDecoder.IN_CONV, convShape),
-                            ModelException.shape(MambaDecoder.IN_SSM, ssmShape)),
+                            ModelException.shape(StepGraph.IN_TOKEN_ID, batch),
+                            ModelException.shape(StepGraph.IN_CONV, convShape),
+                            ModelException.shape(StepGraph.IN_SSM, ssmShape)),
                     e);
         }
     }

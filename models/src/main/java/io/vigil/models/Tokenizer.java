@@ -20,10 +20,11 @@ public final class Tokenizer {
     /**
      * A tokenized text.
      *
+     * @param words the text's words after the contract's normalisation ({@link #words})
      * @param ids token ids, one per word
      * @param unknown the words that were not in the vocabulary (mapped to {@code <unk>}), in order
      */
-    public record Tokenized(int[] ids, List<String> unknown) {
+    public record Tokenized(List<String> words, int[] ids, List<String> unknown) {
         public boolean hasUnknown() {
             return !unknown.isEmpty();
         }
@@ -110,7 +111,7 @@ public final class Tokenizer {
                 out[i] = id;
             }
         }
-        return new Tokenized(out, List.copyOf(unknown));
+        return new Tokenized(List.copyOf(words), out, List.copyOf(unknown));
     }
 
     /** Tokens joined by single spaces. */

@@ -32,8 +32,11 @@ class AnswerFormsTest {
                         .replace("\"vocab_size\": 7", "\"vocab_size\": 11")
                         .replace("\"training\"", "\"answer_forms\": " + forms + ", \"training\""));
         Manifest m = Manifest.load(dir);
-        return AnswerForms.of(m, Tokenizer.load(m));
+        tok = Tokenizer.load(m);
+        return AnswerForms.of(m, tok);
     }
+
+    private Tokenizer tok;
 
     @Test
     void theFirstFormMatchingTheNormalisedQuestionGivesItsAnswers() throws IOException {
@@ -43,18 +46,20 @@ class AnswerFormsTest {
                                 + " \"no\"]}, {\"question\": \"what .*\", \"answers\": [\"a red"
                                 + " car\", \"a car\"]}]");
         assertThat(f.size()).isEqualTo(2);
-        AnswerForms.Trie yesNo = f.forQuestion("  Was a RED car ever seen?").orElseThrow();
+        AnswerForms.Trie yesNo =
+                f.forQuestion(tok.tokenize("  Was a RED car ever seen?")).orElseThrow();
         assertThat(yesNo.complete()).isFalse();
         assertThat(yesNo.nextTokens()).containsExactlyInAnyOrder(9, 10);
         assertThat(yesNo.after(9).complete()).isTrue();
         assertThat(yesNo.after(9).nextTokens()).isEmpty();
         assertThat(yesNo.after(6)).isNull();
-        AnswerForms.Trie what = f.forQuestion("what entered first").orElseThrow();
+        AnswerForms.Trie what = f.forQuestion(tok.tokenize("what entered first")).orElseThrow();
         assertThat(what.nextTokens()).containsExactly(7);
         assertThat(what.after(7).nextTokens()).containsExactlyInAnyOrder(6, 8);
         assertThat(what.after(7).after(8).complete()).isTrue();
         assertThat(what.after(7).after(6).complete()).isFalse();
-        assertThat(f.forQuestion("was a red car seen")).isEmpty(); // matched whole, not found in
+        assertThat(f.forQuestion(tok.tokenize("was a red car seen")))
+                .isEmpty(); // matched whole, not found in
     }
 
     @Test
@@ -63,7 +68,9 @@ class AnswerFormsTest {
                 ManifestTest.MANIFEST.replace("\"vocab_size\": 7", "\"vocab_size\": 11"));
         Manifest m = Manifest.load(dir);
         assertThat(m.answerForms()).isEmpty();
-        assertThat(AnswerForms.of(m, Tokenizer.load(m)).forQuestion("what entered first"))
+        assertThat(
+                        AnswerForms.of(m, Tokenizer.load(m))
+                                .forQuestion(Tokenizer.load(m).tokenize("what entered first")))
                 .isEmpty();
     }
 

@@ -83,8 +83,10 @@ class ConstrainedAnswerTest {
         for (StreamState s : states()) {
             for (int q = 0; q < QUESTIONS.size(); q++) {
                 List<String> allowed = forms.get(q).answers();
-                TextGenerator.Generated got = model.generator().generateAnswer(s, QUESTIONS.get(q));
-                TextGenerator.Generated unconstrained = free.generateAnswer(s, QUESTIONS.get(q));
+                TextGenerator.Generated got =
+                        model.generator().generateAnswer(s, tokens(QUESTIONS.get(q)));
+                TextGenerator.Generated unconstrained =
+                        free.generateAnswer(s, tokens(QUESTIONS.get(q)));
                 assertThat(allowed).as("question %s", QUESTIONS.get(q)).contains(got.text());
                 assertThat(got.confidence()).isGreaterThan(0f).isLessThanOrEqualTo(1f);
                 if (allowed.contains(unconstrained.text())) {
@@ -125,7 +127,12 @@ class ConstrainedAnswerTest {
     void aQuestionNoFormMatchesIsAnsweredFreely() {
         for (StreamState s : states()) {
             String q = "what is the weather like";
-            assertThat(model.generator().generateAnswer(s, q)).isEqualTo(free.generateAnswer(s, q));
+            assertThat(model.generator().generateAnswer(s, tokens(q)))
+                    .isEqualTo(free.generateAnswer(s, tokens(q)));
         }
+    }
+
+    private static Tokenizer.Tokenized tokens(String question) {
+        return model.tokenizer().tokenize(question);
     }
 }

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.models.video.ChunkDecoder;
-import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.Container;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,16 +64,15 @@ class GoldenClipTest {
     /** The samples the pipeline would take from the clip, preprocessed: each [3, H, W]. */
     static List<float[]> samples() throws IOException {
         byte[] clip = Files.readAllBytes(dir.resolve("clip.ts"));
-        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, Container.MPEGTS, 0);
-        assertThat(frames).hasSize(truth.get("frames").asInt());
         FrameSampler sampler = new FrameSampler(model.manifest().sampleFps());
         FramePreprocessor pre = model.preprocessor();
+        ChunkDecoder.Sampled sampled =
+                new ChunkDecoder().sample(clip, Container.MPEGTS, 0, sampler, pre);
+        assertThat(sampled.decoded()).isEqualTo(truth.get("frames").asInt());
         List<float[]> out = new ArrayList<>();
-        for (DecodedFrame f : frames) {
-            if (sampler.accept(f.ptsMs())) {
-                assertThat(f.ptsMs()).isEqualTo(out.size() * 1000L);
-                out.add(pre.preprocess(f.rgb(), f.width(), f.height()));
-            }
+        for (SampledFrame f : sampled.frames()) {
+            assertThat(f.ptsMs()).isEqualTo(out.size() * 1000L);
+            out.add(f.pixels());
         }
         return out;
     }

@@ -6,7 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes one self-contained chunk (MPEG-TS or Matroska bytes, starting at a keyframe) into RGB
- * frames with JavaCV's {@code FFmpegFrameGrabber} reading from memory.
+ * Decodes one self-contained chunk (MPEG-TS or Matroska bytes, starting at a keyframe) with
+ * JavaCV's {@code FFmpegFrameGrabber} reading from memory, and hands the frames a {@link FrameSink}
+ * wants to it as RGB: {@link #sample} is the job's path (sample by media time, preprocess), {@link
+ * #decodeAll} keeps every frame.
  *
  * <p>Times: a frame's {@code ptsMs} is its time relative to the chunk's first video frame plus
  * {@code baseMs} (the chunk's media start, {@code VideoChunk.mediaStartMs}), so the absolute
@@ -56,17 +58,100 @@ public final class ChunkDecoder {
         };
     }
 
-    public List<DecodedFrame> decode(byte[] data, Container container, long baseMs) {
-        return decode(data, format(container), baseMs);
+    /**
+     * What a decode pass does with frames: it asks, by presentation time, whether a frame's pixels
+     * are wanted, and only those are converted to RGB and handed over.
+     */
+    public interface FrameSink {
+        boolean wants(long ptsMs);
+
+        /**
+         * @param rgb packed RGB24 rows {@code stride} bytes apart (absolute indices), in FFmpeg's
+         *     memory: valid only during this call
+         */
+        void accept(long ptsMs, ByteBuffer rgb, int width, int height, int stride);
     }
 
     /**
-     * @param format FFmpeg demuxer name: {@code "mpegts"} or {@code "matroska"}
-     * @param baseMs media time of the chunk's first frame, added to chunk-relative times
-     * @return the frames in presentation order, at least one
+     * The frames of a chunk the sampler keeps, preprocessed.
+     *
+     * @param frames in presentation order, possibly none
+     * @param decoded frames decoded in all, kept or not
+     */
+    public record Sampled(List<SampledFrame> frames, int decoded) {}
+
+    /**
+     * The job's frame path, and that of {@code vigil eval} and the bare loop: decodes the chunk,
+     * lets {@code sampler} pick frames by media time, and preprocesses only those, straight from
+     * FFmpeg's buffer. Frames the sampler drops are never converted nor copied out of FFmpeg.
+     *
+     * @param sampler advanced past the kept frames
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
      */
-    public List<DecodedFrame> decode(byte[] data, String format, long baseMs) {
+    public Sampled sample(
+            byte[] data,
+            Container container,
+            long baseMs,
+            FrameSampler sampler,
+            FramePreprocessor preprocessor) {
+        List<SampledFrame> kept = new ArrayList<>();
+        int decoded =
+                decode(
+                        data,
+                        format(container),
+                        baseMs,
+                        new FrameSink() {
+                            @Override
+                            public boolean wants(long ptsMs) {
+                                return sampler.accept(ptsMs);
+                            }
+
+                            @Override
+                            public void accept(
+                                    long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
+                                kept.add(
+                                        new SampledFrame(
+                                                ptsMs,
+                                                preprocessor.preprocess(
+                                                        rgb, width, height, stride)));
+                            }
+                        });
+        return new Sampled(kept, decoded);
+    }
+
+    /** Every frame as tight RGB, for tools and tests that look at pixels. */
+    public List<DecodedFrame> decodeAll(byte[] data, String format, long baseMs) {
+        List<DecodedFrame> frames = new ArrayList<>();
+        decode(
+                data,
+                format,
+                baseMs,
+                new FrameSink() {
+                    @Override
+                    public boolean wants(long ptsMs) {
+                        return true;
+                    }
+
+                    @Override
+                    public void accept(
+                            long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
+                        frames.add(
+                                new DecodedFrame(
+                                        ptsMs, tight(rgb, width, height, stride), width, height));
+                    }
+                });
+        return frames;
+    }
+
+    /**
+     * The one decode loop.
+     *
+     * @param format FFmpeg demuxer name: {@code "mpegts"} or {@code "matroska"}
+     * @param baseMs media time of the chunk's first frame, added to chunk-relative times
+     * @return frames decoded, at least one
+     * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
+     */
+    public int decode(byte[] data, String format, long baseMs, FrameSink sink) {
         if (data == null || data.length == 0) {
             throw new VideoDecodeException(Reason.CHUNK_EMPTY, "no bytes");
         }
@@ -78,9 +163,10 @@ public final class ChunkDecoder {
                             + " bytes is not a whole number of 188-byte packets");
         }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(data), 0);
-        try {
+        try (RgbConverter rgb = new RgbConverter()) {
             grabber.setFormat(format);
-            grabber.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+            // decoded pictures stay in FFmpeg's pixel format; only wanted ones are converted
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
             // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
             grabber.setVideoOption("err_detect", "explode");
             try {
@@ -106,23 +192,26 @@ public final class ChunkDecoder {
                         Reason.CHUNK_UNDECODABLE,
                         format + " chunk of " + data.length + " bytes has no video stream");
             }
-            List<DecodedFrame> frames = new ArrayList<>();
+            int decoded = 0;
             long firstUs = Long.MIN_VALUE;
             Frame f;
             try {
                 while ((f = grabber.grabImage()) != null) {
-                    if (f.image == null) {
+                    if (f.image == null || !(f.opaque instanceof AVFrame picture)) {
                         continue;
                     }
                     if (firstUs == Long.MIN_VALUE) {
                         firstUs = f.timestamp;
                     }
                     long ptsMs = baseMs + Math.round((f.timestamp - firstUs) / 1000.0);
-                    frames.add(new DecodedFrame(ptsMs, copyRgb(f), f.imageWidth, f.imageHeight));
-                    if (frames.size() > maxFrames) {
+                    if (++decoded > maxFrames) {
                         throw new VideoDecodeException(
                                 Reason.CHUNK_UNDECODABLE,
                                 "more than " + maxFrames + " frames in one chunk");
+                    }
+                    if (sink.wants(ptsMs)) {
+                        ByteBuffer pixels = rgb.convert(picture);
+                        sink.accept(ptsMs, pixels, picture.width(), picture.height(), rgb.stride());
                     }
                 }
             } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -132,7 +221,7 @@ public final class ChunkDecoder {
                 throw new VideoDecodeException(
                         Reason.CHUNK_UNDECODABLE,
                         "decoding failed after "
-                                + frames.size()
+                                + decoded
                                 + " frames of a "
                                 + data.length
                                 + "-byte "
@@ -141,12 +230,12 @@ public final class ChunkDecoder {
                                 + e.getMessage(),
                         e);
             }
-            if (frames.isEmpty()) {
+            if (decoded == 0) {
                 throw new VideoDecodeException(
                         Reason.CHUNK_EMPTY,
                         format + " chunk of " + data.length + " bytes decoded to no frame");
             }
-            return frames;
+            return decoded;
         } finally {
             try {
                 grabber.close();
@@ -163,26 +252,11 @@ public final class ChunkDecoder {
         return (packetised && data.length % 188 != 0) || shortPacket;
     }
 
-    /**
-     * Copies a packed RGB24 frame into a tight {@code [h, w, 3]} array. JavaCV infers {@code
-     * imageChannels} as stride / width, which is wrong when FFmpeg pads rows (a 96-pixel RGB24 row
-     * of 288 bytes has a 384-byte stride and reads as "4 channels"), so only the stride is used.
-     */
-    static byte[] copyRgb(Frame f) {
-        int w = f.imageWidth;
-        int h = f.imageHeight;
+    /** Packed RGB24 rows {@code stride} apart to a tight {@code [h, w, 3]} array. */
+    static byte[] tight(ByteBuffer rgb, int w, int h, int stride) {
         int row = 3 * w;
-        int stride = f.imageStride;
-        ByteBuffer buf = ((ByteBuffer) f.image[0]).duplicate();
-        if (f.imageDepth != Frame.DEPTH_UBYTE
-                || stride < row
-                || buf.capacity() < stride * (h - 1) + row) {
-            throw new IllegalStateException(
-                    String.format(
-                            "unexpected frame layout: %dx%d depth %d stride %d, %d bytes",
-                            w, h, f.imageDepth, stride, buf.capacity()));
-        }
         byte[] out = new byte[row * h];
+        ByteBuffer buf = rgb.duplicate();
         for (int y = 0; y < h; y++) {
             buf.position(y * stride);
             buf.get(out, y * row, row);

@@ -41,7 +41,8 @@ class ChunkDecoderTest {
 
     @Test
     void roundTripKeepsFrameCountTimesAndPixels() {
-        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, Container.MPEGTS, 5_000);
+        List<DecodedFrame> frames =
+                new ChunkDecoder().decodeAll(clip, ChunkDecoder.format(Container.MPEGTS), 5_000);
 
         assertThat(frames).hasSize(N);
         for (int i = 0; i < N; i++) {
@@ -94,7 +95,7 @@ class ChunkDecoderTest {
         byte[] cli = out.get(60, TimeUnit.SECONDS);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, "mpegts", 0);
+        List<DecodedFrame> frames = new ChunkDecoder().decodeAll(clip, "mpegts", 0);
         assertThat(cli).hasSize(N * W * H * 3);
         for (int i = 0; i < N; i++) {
             assertThat(frames.get(i).rgb())
@@ -105,12 +106,12 @@ class ChunkDecoderTest {
 
     @Test
     void decodersInManyThreadsGiveTheSameFrames() throws Exception {
-        List<DecodedFrame> reference = new ChunkDecoder().decode(clip, "mpegts", 0);
+        List<DecodedFrame> reference = new ChunkDecoder().decodeAll(clip, "mpegts", 0);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<DecodedFrame>>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> new ChunkDecoder().decode(clip, "mpegts", 0)));
+                results.add(pool.submit(() -> new ChunkDecoder().decodeAll(clip, "mpegts", 0)));
             }
             for (Future<List<DecodedFrame>> f : results) {
                 List<DecodedFrame> frames = f.get(60, TimeUnit.SECONDS);
@@ -127,7 +128,7 @@ class ChunkDecoderTest {
 
     @Test
     void framesAreCopiesNotTheGrabbersBuffer() {
-        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, "mpegts", 0);
+        List<DecodedFrame> frames = new ChunkDecoder().decodeAll(clip, "mpegts", 0);
         // the square moves, so consecutive frames differ: a reused buffer would make them equal
         assertThat(frames.get(0).rgb()).isNotEqualTo(frames.get(N - 1).rgb());
     }
@@ -135,7 +136,7 @@ class ChunkDecoderTest {
     @Test
     void chunkStartingAtALaterPtsIsRelativeToItsFirstFrame() {
         // a second clip whose frames are numbered from 0 again, decoded with its own base
-        List<DecodedFrame> frames = new ChunkDecoder().decode(clip, "mpegts", 0);
+        List<DecodedFrame> frames = new ChunkDecoder().decodeAll(clip, "mpegts", 0);
         assertThat(frames.get(0).ptsMs()).isZero();
         assertThat(frames.get(N - 1).ptsMs()).isEqualTo((N - 1) * 100L);
     }
@@ -145,7 +146,7 @@ class ChunkDecoderTest {
         byte[] junk = new byte[64 * 1024];
         new Random(7).nextBytes(junk);
         for (String format : List.of("mpegts", "matroska")) {
-            assertThatThrownBy(() -> new ChunkDecoder().decode(junk, format, 0))
+            assertThatThrownBy(() -> new ChunkDecoder().decodeAll(junk, format, 0))
                     .isInstanceOfSatisfying(
                             VideoDecodeException.class,
                             e ->
@@ -164,7 +165,7 @@ class ChunkDecoderTest {
                 bad[at] ^= (byte) (1 << r.nextInt(8));
             }
             try {
-                List<DecodedFrame> frames = new ChunkDecoder().decode(bad, "mpegts", 0);
+                List<DecodedFrame> frames = new ChunkDecoder().decodeAll(bad, "mpegts", 0);
                 assertThat(frames).isNotEmpty().hasSizeLessThanOrEqualTo(N + 1);
             } catch (VideoDecodeException e) {
                 assertThat(e.reason()).isNotNull();
@@ -179,7 +180,7 @@ class ChunkDecoderTest {
         for (int i = 0; i < junk.length; i += 188) {
             junk[i] = 0x47;
         }
-        assertThatThrownBy(() -> new ChunkDecoder().decode(junk, "mpegts", 0))
+        assertThatThrownBy(() -> new ChunkDecoder().decodeAll(junk, "mpegts", 0))
                 .isInstanceOfSatisfying(
                         VideoDecodeException.class,
                         e ->
@@ -189,7 +190,7 @@ class ChunkDecoderTest {
 
     @Test
     void emptyInputIsEmpty() {
-        assertThatThrownBy(() -> new ChunkDecoder().decode(new byte[0], "mpegts", 0))
+        assertThatThrownBy(() -> new ChunkDecoder().decodeAll(new byte[0], "mpegts", 0))
                 .isInstanceOfSatisfying(
                         VideoDecodeException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CHUNK_EMPTY));
@@ -199,7 +200,7 @@ class ChunkDecoderTest {
     void chunkCutInsideAPacketIsUndecodable() {
         for (int cut : new int[] {100, 1000, clip.length / 3, clip.length - 100}) {
             byte[] part = Arrays.copyOf(clip, cut);
-            assertThatThrownBy(() -> new ChunkDecoder().decode(part, "mpegts", 0))
+            assertThatThrownBy(() -> new ChunkDecoder().decodeAll(part, "mpegts", 0))
                     .as("%d of %d bytes", cut, clip.length)
                     .isInstanceOfSatisfying(
                             VideoDecodeException.class,
@@ -213,7 +214,7 @@ class ChunkDecoderTest {
         for (int keep : new int[] {1, 3, packets / 2, packets - 1}) {
             byte[] part = Arrays.copyOf(clip, keep * 188);
             try {
-                List<DecodedFrame> frames = new ChunkDecoder().decode(part, "mpegts", 0);
+                List<DecodedFrame> frames = new ChunkDecoder().decodeAll(part, "mpegts", 0);
                 assertThat(frames).hasSizeLessThan(N);
                 for (int i = 0; i < frames.size(); i++) {
                     assertThat(frames.get(i).ptsMs()).isEqualTo(i * 100L);
@@ -230,7 +231,8 @@ class ChunkDecoderTest {
     @Test
     void matroskaRoundTrip() {
         byte[] mkv = new ClipEncoder(FPS, 10).encode(source, W, H, "matroska");
-        List<DecodedFrame> frames = new ChunkDecoder().decode(mkv, Container.MATROSKA, 1_000);
+        List<DecodedFrame> frames =
+                new ChunkDecoder().decodeAll(mkv, ChunkDecoder.format(Container.MATROSKA), 1_000);
         assertThat(frames).hasSize(N);
         for (int i = 0; i < N; i++) {
             assertThat(frames.get(i).ptsMs()).isEqualTo(1_000 + i * 100L);
@@ -244,7 +246,10 @@ class ChunkDecoderTest {
         try (InputStream in = getClass().getResourceAsStream("/video/audio-only.ts")) {
             audio = in.readAllBytes();
         }
-        assertThatThrownBy(() -> new ChunkDecoder().decode(audio, Container.MPEGTS, 0))
+        assertThatThrownBy(
+                        () ->
+                                new ChunkDecoder()
+                                        .decodeAll(audio, ChunkDecoder.format(Container.MPEGTS), 0))
                 .isInstanceOfSatisfying(
                         VideoDecodeException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CHUNK_NOT_VIDEO));
@@ -252,7 +257,7 @@ class ChunkDecoderTest {
 
     @Test
     void wrongContainerFormatIsUndecodable() {
-        assertThatThrownBy(() -> new ChunkDecoder().decode(clip, "matroska", 0))
+        assertThatThrownBy(() -> new ChunkDecoder().decodeAll(clip, "matroska", 0))
                 .isInstanceOfSatisfying(
                         VideoDecodeException.class,
                         e ->

@@ -1,8 +1,8 @@
 package io.vigil.operators.encode;
 
 import io.vigil.models.FrameEncoder;
+import io.vigil.models.Manifest;
 import io.vigil.models.ModelOptions;
-import io.vigil.models.VigilModel;
 import io.vigil.operators.decode.StreamFrame;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The frame encoder: frames of many streams go into one {@code FrameEncoder.encode} call ({@code
  * [N, 3, H, W] → [N, D]}), one token per frame out, in arrival order (so each stream's order is
- * kept). Chained to the {@code FrameDecoder}, so it sees that task's key range and pixels stay
- * local; its output is re-interpreted as keyed by streamId.
+ * kept). Chained to the {@code ChunkDecodeFunction}, so it sees that task's key range and pixels
+ * stay local; its output is re-interpreted as keyed by streamId.
  *
  * <p>A batch is flushed when it holds {@code maxBatch} frames, when its oldest frame has waited
  * {@code maxDelay} (a processing-time timer), in {@link #prepareSnapshotPreBarrier} (so no frame
@@ -36,7 +36,6 @@ public class FrameEncoderOperator extends AbstractStreamOperator<FrameToken>
     private final long maxDelayMs;
     private final int threads;
 
-    private transient VigilModel model;
     private transient FrameEncoder encoder;
     private transient EncoderMetrics metrics;
     private transient List<StreamFrame> buffer;
@@ -62,16 +61,15 @@ public class FrameEncoderOperator extends AbstractStreamOperator<FrameToken>
     @Override
     public void open() throws Exception {
         super.open();
-        model =
-                VigilModel.load(
-                        Path.of(modelDir), ModelOptions.defaults().withIntraOpThreads(threads));
-        encoder = model.encoder();
+        // only the encoder graph: this operator never steps the memory
+        Manifest manifest = Manifest.load(Path.of(modelDir));
+        encoder = FrameEncoder.open(manifest, ModelOptions.defaults().withIntraOpThreads(threads));
         metrics = new EncoderMetrics(getMetricGroup());
         buffer = new ArrayList<>(maxBatch + 4);
         LOG.info(
                 "FrameEncoder open: model {} on {}, max batch {}, max delay {} ms",
-                model.id(),
-                model.provider(),
+                manifest.id(),
+                encoder.provider(),
                 maxBatch,
                 maxDelayMs);
     }
@@ -160,9 +158,9 @@ public class FrameEncoderOperator extends AbstractStreamOperator<FrameToken>
     @Override
     public void close() throws Exception {
         try {
-            if (model != null) {
-                model.close();
-                model = null;
+            if (encoder != null) {
+                encoder.close();
+                encoder = null;
             }
         } finally {
             super.close();

@@ -1,10 +1,10 @@
 package io.vigil.operators.memory;
 
 import io.vigil.models.MambaDecoder;
+import io.vigil.models.Manifest;
 import io.vigil.models.ModelOptions;
 import io.vigil.models.StreamState;
 import io.vigil.models.TextGenerator;
-import io.vigil.models.VigilModel;
 import io.vigil.operators.StateTtl;
 import io.vigil.operators.encode.FrameToken;
 import io.vigil.schemas.Answer;
@@ -71,8 +71,8 @@ public class StreamMemoryFunction
     private final int threads;
     private final int historySegments;
 
-    private transient VigilModel model;
     private transient MambaDecoder decoder;
+    private transient String modelId;
     private transient TextGenerator generator;
     private transient MemoryMetrics metrics;
     private transient ValueState<byte[]> memory;
@@ -87,17 +87,6 @@ public class StreamMemoryFunction
      * @param maxQuestionChars longer questions are not answered
      * @param idleTtl state TTL (zero: keep forever)
      * @param threads ONNX Runtime intra-op threads
-     */
-    public StreamMemoryFunction(
-            String modelDir,
-            Duration segmentLength,
-            int maxQuestionChars,
-            Duration idleTtl,
-            int threads) {
-        this(modelDir, segmentLength, maxQuestionChars, idleTtl, threads, 0);
-    }
-
-    /**
      * @param historySegments memories kept at the last this many segment ends, for questions with
      *     {@code asOfMediaMs} in the past (0: none)
      */
@@ -124,11 +113,11 @@ public class StreamMemoryFunction
 
     @Override
     public void open(OpenContext openContext) {
-        model =
-                VigilModel.load(
-                        Path.of(modelDir), ModelOptions.defaults().withIntraOpThreads(threads));
-        decoder = model.decoder();
-        generator = model.generator();
+        // only the step graph: this operator never encodes frames
+        Manifest manifest = Manifest.load(Path.of(modelDir));
+        decoder = MambaDecoder.open(manifest, ModelOptions.defaults().withIntraOpThreads(threads));
+        generator = TextGenerator.of(manifest, decoder);
+        modelId = manifest.id();
         metrics = new MemoryMetrics(getRuntimeContext().getMetricGroup());
         memory =
                 getRuntimeContext()
@@ -169,10 +158,10 @@ public class StreamMemoryFunction
                                         idleTtl));
         LOG.info(
                 "StreamMemory open: model {} on {}, segment {} ms, state {} bytes per stream",
-                model.id(),
-                model.provider(),
+                modelId,
+                decoder.provider(),
                 segmentMs,
-                model.newState().sizeBytes());
+                decoder.newState().sizeBytes());
     }
 
     @Override
@@ -183,9 +172,9 @@ public class StreamMemoryFunction
             return;
         }
         byte[] bytes = memory.value();
-        StreamState state = bytes == null ? null : readable(t.streamId, bytes);
+        StreamState state = bytes == null ? null : readOrReset(t.streamId, bytes);
         if (state == null || Boolean.TRUE.equals(ended.value())) {
-            state = model.newState();
+            state = decoder.newState();
             pendingSegment.clear();
             ended.clear();
             history.clear();
@@ -208,11 +197,12 @@ public class StreamMemoryFunction
     }
 
     /**
-     * The stored memory, or null when this model cannot read it (a state written by a model with
-     * other Mamba sizes, e.g. after an upgrade restored from an old savepoint): the stream then
-     * starts a fresh memory instead of failing the job.
+     * The stored memory; or, when this model cannot read it (a state written by a model with other
+     * Mamba sizes, e.g. after an upgrade restored from an old savepoint), null after clearing all
+     * of the stream's keyed state (memory, segment, history): the stream then starts a fresh memory
+     * instead of failing the job, logged and counted in {@code statesReset}.
      */
-    private StreamState readable(String streamId, byte[] bytes) {
+    private StreamState readOrReset(String streamId, byte[] bytes) {
         try {
             StreamState s = StreamState.fromBytes(bytes);
             if (s.fits(decoder.config())) {
@@ -222,7 +212,7 @@ public class StreamMemoryFunction
                     "Memory of stream {} ({}) does not fit model {}; starting afresh",
                     streamId,
                     s,
-                    model.id());
+                    modelId);
         } catch (IllegalArgumentException e) {
             LOG.warn(
                     "Memory of stream {} is unreadable ({}); starting afresh",
@@ -242,7 +232,7 @@ public class StreamMemoryFunction
         metrics.streamsEnded.inc();
         Long pending = pendingSegment.value();
         byte[] bytes = memory.value();
-        StreamState state = bytes == null ? null : readable(t.streamId, bytes);
+        StreamState state = bytes == null ? null : readOrReset(t.streamId, bytes);
         if (pending != null && state != null && !Boolean.TRUE.equals(ended.value())) {
             long last = lastFrameMs.value() == null ? pending * segmentMs : lastFrameMs.value();
             long end = Math.min((pending + 1) * segmentMs, Math.max(t.streamEndMs, last + 1));
@@ -268,7 +258,7 @@ public class StreamMemoryFunction
                 .setText(text.text())
                 .setConfidence(text.confidence())
                 .setFramesSeen(state.framesSeen())
-                .setModelId(model.id())
+                .setModelId(modelId)
                 .setProducedAtMs(System.currentTimeMillis())
                 .build();
     }
@@ -309,10 +299,10 @@ public class StreamMemoryFunction
     public void processElement2(Question q, Context ctx, Collector<Caption> out) throws Exception {
         metrics.questions.inc();
         byte[] bytes = memory.value();
-        StreamState live = bytes == null ? null : readable(q.getStreamId(), bytes);
+        StreamState live = bytes == null ? null : readOrReset(q.getStreamId(), bytes);
         long last = lastFrameMs.value() == null ? 0L : lastFrameMs.value();
-        String why =
-                QuestionCheck.whyNot(
+        QuestionCheck.Verdict verdict =
+                QuestionCheck.check(
                         q.getText(),
                         maxQuestionChars,
                         q.getStreamId(),
@@ -320,11 +310,12 @@ public class StreamMemoryFunction
                         generator.tokenizer(),
                         q.getAsOfMediaMs(),
                         last);
+        String why = verdict.whyNot();
         Answer.Builder a =
                 Answer.newBuilder()
                         .setQuestionId(q.getQuestionId())
                         .setStreamId(q.getStreamId())
-                        .setModelId(model.id());
+                        .setModelId(modelId);
         StreamState from = live;
         Long asOf = q.getAsOfMediaMs();
         if (why == null && asOf != null && asOf < last) {
@@ -341,7 +332,7 @@ public class StreamMemoryFunction
         } else {
             // a fresh object from the stored bytes; the generator works on a copy of it anyway
             long t0 = System.nanoTime();
-            TextGenerator.Generated text = generator.generateAnswer(from, q.getText());
+            TextGenerator.Generated text = generator.generateAnswer(from, verdict.tokens());
             metrics.answerMicros.update((System.nanoTime() - t0) / 1000L);
             metrics.answers.inc();
             a.setText(text.text())
@@ -377,9 +368,9 @@ public class StreamMemoryFunction
 
     @Override
     public void close() throws Exception {
-        if (model != null) {
-            model.close();
-            model = null;
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
         }
     }
 }

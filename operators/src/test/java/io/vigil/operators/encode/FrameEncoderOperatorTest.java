@@ -71,7 +71,7 @@ class FrameEncoderOperatorTest {
                 FrameToken t = out.get(i);
                 assertThat(t.streamId).isEqualTo(in.get(i).streamId);
                 assertThat(t.ptsMs).isEqualTo(in.get(i).ptsMs);
-                float[] alone = model.encoder().encode(in.get(i).pixels); // [D]
+                float[] alone = model.encoder().encode(List.of(in.get(i).pixels))[0]; // [D]
                 assertThat(t.token).hasSize(alone.length);
                 assertThat(t.token)
                         .containsExactly(alone, org.assertj.core.data.Offset.offset(1e-4f));

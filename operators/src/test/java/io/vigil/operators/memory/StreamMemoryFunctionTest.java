@@ -234,7 +234,10 @@ class StreamMemoryFunctionTest {
             assertThat(a.getFramesSeen()).isEqualTo(5L);
             assertThat(a.getText()).isEqualTo(model.generator().answer(ref, q));
             assertThat(a.getConfidence())
-                    .isEqualTo(model.generator().generateAnswer(ref, q).confidence());
+                    .isEqualTo(
+                            model.generator()
+                                    .generateAnswer(ref, model.tokenizer().tokenize(q))
+                                    .confidence());
 
             // the stream goes on as if nobody had asked
             h.processElement1(new StreamRecord<>(tokens.get(5)));

@@ -1,11 +1,11 @@
 package io.vigil.cli.bench;
 
-import io.vigil.models.FramePreprocessor;
 import io.vigil.models.StreamState;
 import io.vigil.models.VigilModel;
 import io.vigil.models.video.ChunkDecoder;
-import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -49,13 +49,17 @@ final class BareLoop {
                     continue;
                 }
                 VideoChunk c = chunks.get(round);
-                for (DecodedFrame f :
-                        decoder.decode(bytes(c.getData()), c.getContainer(), c.getMediaStartMs())) {
-                    if (samplers.get(s).accept(f.ptsMs())) {
-                        pixels.add(pre.preprocess(f.rgb(), f.width(), f.height()));
-                        owner.add(s);
-                        times.add(f.ptsMs());
-                    }
+                for (SampledFrame f :
+                        decoder.sample(
+                                        bytes(c.getData()),
+                                        c.getContainer(),
+                                        c.getMediaStartMs(),
+                                        samplers.get(s),
+                                        pre)
+                                .frames()) {
+                    pixels.add(f.pixels());
+                    owner.add(s);
+                    times.add(f.ptsMs());
                 }
             }
             if (pixels.isEmpty()) {

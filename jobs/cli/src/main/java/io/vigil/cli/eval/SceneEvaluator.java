@@ -1,14 +1,14 @@
 package io.vigil.cli.eval;
 
-import io.vigil.models.FramePreprocessor;
 import io.vigil.models.StreamState;
 import io.vigil.models.TextGenerator;
 import io.vigil.models.VigilModel;
 import io.vigil.models.video.ChunkDecoder;
 import io.vigil.models.video.ChunkerOptions;
 import io.vigil.models.video.ClipEncoder;
-import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.models.video.VideoChunker;
 import io.vigil.models.video.VideoSourceException;
 import io.vigil.schemas.VideoChunk;
@@ -24,9 +24,9 @@ import java.util.function.Consumer;
 /**
  * Scores the model on one scene video through the pipeline's own Java path: the frames are encoded
  * as real H.264 ({@link ClipEncoder}), cut into chunks as {@code vigil ingest} cuts them ({@link
- * VideoChunker}), decoded ({@link ChunkDecoder}), sampled at the model's rate ({@link
- * FrameSampler}), preprocessed, encoded to one token per frame in one batch per chunk, stepped into
- * the stream's Mamba state, and captions and answers are generated greedily from copies.
+ * VideoChunker}), decoded, sampled at the model's rate and preprocessed by the job's own path
+ * ({@link ChunkDecoder#sample}), encoded to one token per frame in one batch per chunk, stepped
+ * into the stream's Mamba state, and captions and answers are generated greedily from copies.
  */
 public final class SceneEvaluator {
     private final VigilModel model;
@@ -67,14 +67,15 @@ public final class SceneEvaluator {
         int sample = 0;
         for (VideoChunk chunk : chunks) {
             List<float[]> pixels = new ArrayList<>();
-            for (DecodedFrame f :
-                    decoder.decode(
-                            bytes(chunk.getData()),
-                            chunk.getContainer(),
-                            chunk.getMediaStartMs())) {
-                if (sampler.accept(f.ptsMs())) {
-                    pixels.add(pre.preprocess(f.rgb(), f.width(), f.height()));
-                }
+            for (SampledFrame f :
+                    decoder.sample(
+                                    bytes(chunk.getData()),
+                                    chunk.getContainer(),
+                                    chunk.getMediaStartMs(),
+                                    sampler,
+                                    pre)
+                            .frames()) {
+                pixels.add(f.pixels());
             }
             if (pixels.isEmpty()) {
                 continue;

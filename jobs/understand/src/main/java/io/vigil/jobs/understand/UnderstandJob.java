@@ -1,6 +1,6 @@
 package io.vigil.jobs.understand;
 
-import io.vigil.operators.decode.FrameDecoder;
+import io.vigil.operators.decode.ChunkDecodeFunction;
 import io.vigil.operators.decode.StreamFrame;
 import io.vigil.operators.encode.FrameEncoderOperator;
 import io.vigil.operators.encode.FrameToken;
@@ -140,7 +140,7 @@ public final class UnderstandJob {
                 chunkEnvelopes
                         .keyBy(new Keys.ChunkStreamId(), Types.STRING)
                         .process(
-                                new FrameDecoder(
+                                new ChunkDecodeFunction(
                                         modelDir,
                                         options.get(UnderstandJobOptions.SAMPLE_FPS),
                                         options.get(UnderstandJobOptions.IDLE_STATE_TTL)),

@@ -1,11 +1,11 @@
 package io.vigil.jobs.understand;
 
-import io.vigil.models.FramePreprocessor;
 import io.vigil.models.StreamState;
 import io.vigil.models.VigilModel;
 import io.vigil.models.video.ChunkDecoder;
-import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,11 +43,10 @@ final class BareModelLoop {
             ByteBuffer b = c.getData().duplicate();
             byte[] data = new byte[b.remaining()];
             b.get(data);
-            for (DecodedFrame f : decoder.decode(data, c.getContainer(), c.getMediaStartMs())) {
-                if (!sampler.accept(f.ptsMs())) {
-                    continue;
-                }
-                float[] px = pre.preprocess(f.rgb(), f.width(), f.height()); // [3, H, W]
+            for (SampledFrame f :
+                    decoder.sample(data, c.getContainer(), c.getMediaStartMs(), sampler, pre)
+                            .frames()) {
+                float[] px = f.pixels(); // [3, H, W]
                 float[][] token = model.encoder().encode(List.of(px)); // [1][D]
                 long s = Math.floorDiv(f.ptsMs(), segmentMs);
                 if (segment != null && s != segment) {

@@ -2,7 +2,6 @@ package io.vigil.operators.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.models.FramePreprocessor;
 import io.vigil.models.Manifest;
 import io.vigil.operators.TestChunks;
 import io.vigil.operators.TestModels;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FrameDecoderTest {
+class ChunkDecodeFunctionTest {
     private static final int FPS = 5;
     private static VideoChunk c0;
     private static VideoChunk c1;
@@ -38,7 +37,7 @@ class FrameDecoderTest {
         c0 = TestChunks.chunk("cam", 0, 1, FPS, 2, false);
         c1 = TestChunks.chunk("cam", 1, 1, FPS, 2, false);
         c2 = TestChunks.chunk("cam", 2, 1, FPS, 2, true);
-        frameSize = new FramePreprocessor(Manifest.load(Path.of(TestModels.dir()))).frameSize();
+        frameSize = Manifest.load(Path.of(TestModels.dir())).preprocessor().frameSize();
     }
 
     @BeforeEach
@@ -57,7 +56,7 @@ class FrameDecoderTest {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new FrameDecoder(TestModels.dir(), 1.0, Duration.ZERO)),
+                                new ChunkDecodeFunction(TestModels.dir(), 1.0, Duration.ZERO)),
                         (ChunkEnvelope e) -> e.chunk.getStreamId(),
                         Types.STRING);
         TestModels.noKryo(harness.getExecutionConfig());

@@ -1,10 +1,10 @@
 package io.vigil.operators.decode;
 
-import io.vigil.models.FramePreprocessor;
 import io.vigil.models.Manifest;
 import io.vigil.models.video.ChunkDecoder;
-import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.models.video.VideoDecodeException;
 import io.vigil.operators.DeadLetterReason;
 import io.vigil.operators.DeadLetters;
@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -50,9 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keyed state: next expected seq, the sampler's next sample time, skipped seqs.
  */
-public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, StreamFrame> {
+public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvelope, StreamFrame> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkDecodeFunction.class);
 
     /** Most skipped seqs remembered per stream to tell late chunks from duplicates. */
     public static final int MAX_REMEMBERED_GAPS = 64;
@@ -63,7 +62,7 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
 
     private transient FramePreprocessor preprocessor;
     private transient ChunkDecoder chunkDecoder;
-    private transient DecoderMetrics metrics;
+    private transient ChunkDecodeMetrics metrics;
     private transient ValueState<Long> nextSeq;
     private transient ValueState<Long> nextSampleMs;
     private transient ValueState<long[]> skipped;
@@ -73,7 +72,7 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
      * @param sampleFps frames sampled per second of media time
      * @param idleTtl state TTL (zero: keep forever)
      */
-    public FrameDecoder(String modelDir, double sampleFps, Duration idleTtl) {
+    public ChunkDecodeFunction(String modelDir, double sampleFps, Duration idleTtl) {
         if (!(sampleFps > 0)) {
             throw new IllegalArgumentException("sampleFps must be > 0: " + sampleFps);
         }
@@ -85,9 +84,9 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
     @Override
     public void open(OpenContext openContext) {
         Manifest manifest = Manifest.load(Path.of(modelDir));
-        preprocessor = new FramePreprocessor(manifest);
+        preprocessor = manifest.preprocessor();
         chunkDecoder = new ChunkDecoder();
-        metrics = new DecoderMetrics(getRuntimeContext().getMetricGroup());
+        metrics = new ChunkDecodeMetrics(getRuntimeContext().getMetricGroup());
         nextSeq =
                 getRuntimeContext()
                         .getState(
@@ -110,7 +109,7 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
                                                         .LONG_PRIMITIVE_ARRAY_TYPE_INFO),
                                         idleTtl));
         LOG.info(
-                "FrameDecoder open: model {} frame {}x{}, {} fps",
+                "ChunkDecodeFunction open: model {} frame {}x{}, {} fps",
                 manifest.id(),
                 preprocessor.width(),
                 preprocessor.height(),
@@ -176,12 +175,18 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
     private void decodeAndSample(ChunkEnvelope in, Context ctx, Collector<StreamFrame> out)
             throws Exception {
         VideoChunk chunk = in.chunk;
-        List<DecodedFrame> frames;
+        Long saved = nextSampleMs.value();
+        FrameSampler sampler = new FrameSampler(sampleFps, saved == null ? 0L : saved);
+        ChunkDecoder.Sampled sampled;
         long t0 = System.nanoTime();
         try {
-            frames =
-                    chunkDecoder.decode(
-                            bytes(chunk.getData()), chunk.getContainer(), chunk.getMediaStartMs());
+            sampled =
+                    chunkDecoder.sample(
+                            bytes(chunk.getData()),
+                            chunk.getContainer(),
+                            chunk.getMediaStartMs(),
+                            sampler,
+                            preprocessor);
         } catch (VideoDecodeException e) {
             metrics.decodeErrors.inc();
             dead(ctx, in, DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
@@ -194,18 +199,12 @@ public class FrameDecoder extends KeyedProcessFunction<String, ChunkEnvelope, St
         }
         metrics.decodeMillis.update((System.nanoTime() - t0) / 1_000_000L);
         metrics.chunksDecoded.inc();
-        metrics.framesDecoded.inc(frames.size());
-        Long saved = nextSampleMs.value();
-        FrameSampler sampler = new FrameSampler(sampleFps, saved == null ? 0L : saved);
-        for (DecodedFrame f : frames) {
-            if (sampler.accept(f.ptsMs())) {
-                float[] pixels = preprocessor.preprocess(f.rgb(), f.width(), f.height()); // [3,H,W]
-                metrics.framesSampled.inc();
-                out.collect(
-                        StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), pixels));
-            } else {
-                metrics.framesDropped.inc();
-            }
+        metrics.framesDecoded.inc(sampled.decoded());
+        metrics.framesSampled.inc(sampled.frames().size());
+        metrics.framesDropped.inc(sampled.decoded() - sampled.frames().size());
+        for (SampledFrame f : sampled.frames()) {
+            out.collect(
+                    StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), f.pixels()));
         }
         nextSampleMs.update(sampler.nextSampleMs());
     }

@@ -5,8 +5,8 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
-/** Metrics of {@link FrameDecoder}. */
-public final class DecoderMetrics {
+/** Metrics of {@link ChunkDecodeFunction}. */
+public final class ChunkDecodeMetrics {
     public static final String GROUP = "vigilDecoder";
     public static final String CHUNKS_IN = "chunksIn";
     public static final String CHUNKS_DECODED = "chunksDecoded";
@@ -34,7 +34,7 @@ public final class DecoderMetrics {
     /** Wall time to decode one chunk (all its frames), ms. */
     public final Histogram decodeMillis;
 
-    public DecoderMetrics(MetricGroup parent) {
+    public ChunkDecodeMetrics(MetricGroup parent) {
         MetricGroup g = parent.addGroup(GROUP);
         chunksIn = g.counter(CHUNKS_IN);
         chunksDecoded = g.counter(CHUNKS_DECODED);
