@@ -1,4 +1,4 @@
-"""CLI: python -m vigil_train.gen --seed S --videos N --frames F --fps 2 --out DIR
+"""CLI: python3 -m vigil_scenes.gen --seed S --videos N --frames F --fps 2 --out DIR
 
 Writes per video vNNNN.rgb (raw uint8 [F*fps, 128, 128, 3], RGB, row-major) and vNNNN.json
 (ground truth on the 1-fps samples), plus index.json. Format: models/train/README.md.
