@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
-# One fresh-data round on a lent GPU machine, sized to a short lease: render new videos on all
-# cores (seeds never used before), cache their tokens with the kept encoder ($ENC), then
-# fine-tune the decoder ($BASE) as several small-batch arms side by side on the one GPU until
-# a wall-clock deadline ($DEADLINE_S seconds after the start, whatever prep took).
+# One fine-tune round on fresh data on a GPU machine, sized to a fixed time budget: render new
+# videos on all cores (seeds never used before: TRAIN_SEED, DENSE_SEED), cache their tokens with
+# the kept encoder ($ENC), then fine-tune the decoder ($BASE) as several small-batch arms side by
+# side on the one GPU until a wall-clock deadline ($DEADLINE_S seconds after the start, whatever
+# prep took). The small recurrent ops leave the GPU mostly idle, so arms share it well.
 #   ARMS: name batch lr token-noise seed (one group of five per arm)
 #   EXTRA_<name>: further `train decoder` flags for that arm (EXTRA_m2="--dec-stop-caps 2")
 # Decoders are written to $OUTDIR as they train (every 2 min and at the end), so a lease that
-# ends early still returns them. Selection and reporting run afterwards on CPU (extend --sweep).
-# Needs the `ffmpeg` CLI with libx264 on PATH.
+# ends early still returns them. Then, on CPU: `python3 -m vigil_train.soup` over the chosen arms,
+# `python3 -m vigil_train.extend --sweep` to choose. Needs the `ffmpeg` CLI with libx264 on PATH.
+# Example: W=runs/r1 TRAIN_SEED=25000 DENSE_SEED=26000 BASE=runs/r0/dec.pt ENC=runs/r0/enc.pt ./gpu_round.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 START=$(date +%s)
-W=${W:-runs/gpu5}
-TRAIN_SEED=${TRAIN_SEED:-9000}
-DENSE_SEED=${DENSE_SEED:-10000}
+W=${W:?W: the work folder}
+TRAIN_SEED=${TRAIN_SEED:?TRAIN_SEED: a seed no training used}
+DENSE_SEED=${DENSE_SEED:?DENSE_SEED: a seed no training used}
 VIDEOS=${VIDEOS:-2500}
 DENSE=${DENSE:-2500}
-BASE=${BASE:-runs/gpu4/dec_g.pt}
-ENC=${ENC:-runs/gpu4/enc.pt}
+BASE=${BASE:?BASE: the decoder to continue}
+ENC=${ENC:?ENC: the encoder to keep}
 DEADLINE_S=${DEADLINE_S:-480}
 OUTDIR=${OUTDIR:-$W}
 PROCS=${PROCS:-$(nproc)}

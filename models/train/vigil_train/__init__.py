@@ -1,1 +1,1 @@
-"""vigil_train: scene generator, training, export for the vigil-tiny model."""
+"""vigil_train: training, evaluation and export of the vigil-tiny model (scenes: vigil_scenes)."""

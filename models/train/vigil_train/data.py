@@ -3,8 +3,9 @@ from multiprocessing import Pool
 
 import numpy as np
 
+from vigil_scenes import scenes
+
 from . import frames as fr
-from . import scenes
 
 CRFS = [20, 28, 36]
 

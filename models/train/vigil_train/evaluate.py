@@ -5,7 +5,9 @@ from multiprocessing import Pool
 
 import torch
 
-from . import scenes, text
+from vigil_scenes import scenes
+
+from . import text
 from .model import MambaDecoder
 
 QTYPES = scenes.QTYPES

@@ -14,7 +14,9 @@ import onnxruntime as ort
 import torch
 
 from . import frames as fr
-from . import scenes, text
+from vigil_scenes import scenes
+
+from . import text
 from .model import FrameEncoder, StepGraph
 from .evaluate import greedy, load_decoder
 

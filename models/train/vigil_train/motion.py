@@ -16,7 +16,9 @@ a caption's ~12. Two knobs aim the training at it:
 import torch
 import torch.nn.functional as F
 
-from . import scenes, text
+from vigil_scenes import scenes
+
+from . import text
 
 DECISION_IDS = torch.tensor([text.ID[w] for w in ["is"] + [v[0] for v in scenes.VERB.values()]])
 

@@ -21,7 +21,9 @@ import os
 
 import torch
 
-from . import motion, scenes, text
+from vigil_scenes import scenes
+
+from . import motion, text
 from .evaluate import frame_states
 from .extend import TRAIN_SEED, extend, mean_dt, setting, video_tokens
 from .soup import soup

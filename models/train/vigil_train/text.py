@@ -1,7 +1,7 @@
 """Word tokenizer of the contract: lowercase, [^a-z0-9 ] -> space, split, look up."""
 import re
 
-from .scenes import VOCAB
+from vigil_scenes.scenes import VOCAB
 
 ID = {w: i for i, w in enumerate(VOCAB)}
 PAD, UNK, EOS, CAP, Q, A = (ID[t] for t in ("<pad>", "<unk>", "<eos>", "<cap>", "<q>", "<a>"))

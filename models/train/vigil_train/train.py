@@ -12,7 +12,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data, motion, scenes, text
+from vigil_scenes import scenes
+
+from . import data, motion, text
 from .frames import MEAN, STD
 from .evaluate import DEV, evaluate, load_decoder, save_decoder
 from .model import AuxHead, FrameEncoder, MambaDecoder
