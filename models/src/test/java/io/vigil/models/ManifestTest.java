@@ -94,6 +94,16 @@ class ManifestTest {
     }
 
     @Test
+    void aCheckedFolderIsSharedUntilAFileChanges() throws IOException {
+        Manifest first = Manifest.load(dir);
+        assertThat(Manifest.load(dir)).isSameAs(first); // checked once per folder and process
+        write("decoder_step.onnx", "tampered after the first check");
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("sha256 mismatch");
+    }
+
+    @Test
     void missingFileIsNamed() throws IOException {
         Files.delete(dir.resolve("vocab.json"));
         assertThatThrownBy(() -> Manifest.load(dir))
