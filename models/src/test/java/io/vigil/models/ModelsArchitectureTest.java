@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §5.1: {@code models} has no Flink dependency and knows nothing of the modules above. */
+/** {@code models} has no Flink dependency and knows nothing of the modules above. */
 class ModelsArchitectureTest {
     static final JavaClasses CLASSES =
             new ClassFileImporter()

@@ -1,20 +1,21 @@
 package io.vigil.models.video;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens a file path or an rtsp/http(s)/... URL with FFmpeg. */
 public final class SourceOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceOpener.class);
+
     /** Socket read/write timeout for network sources, microseconds. */
     private static final String NETWORK_TIMEOUT_US = "10000000";
 
     static {
-        av_log_set_level(AV_LOG_ERROR);
+        FfmpegLogLevel.atMostErrors();
     }
 
     private SourceOpener() {}
@@ -39,22 +40,41 @@ public final class SourceOpener {
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
-            try {
-                grabber.close();
-            } catch (FrameGrabber.Exception ignored) {
-                // nothing was opened
-            }
+            close(grabber);
             throw new VideoSourceException(
                     "FFmpeg cannot open " + source + ": " + e.getMessage(), e);
         }
         if (!grabber.hasVideo()) {
-            try {
-                grabber.close();
-            } catch (FrameGrabber.Exception ignored) {
-                // closing is best effort
-            }
+            close(grabber);
             throw new VideoSourceException(source + " has no video stream");
         }
         return grabber;
+    }
+
+    /** A file's length in ms as FFmpeg reports it, or -1 when unknown (a live source). */
+    public static long durationMs(String source) {
+        if (isNetwork(source)) {
+            return -1;
+        }
+        try {
+            FFmpegFrameGrabber grabber = open(source);
+            try {
+                long us = grabber.getLengthInTime();
+                return us > 0 ? us / 1000 : -1;
+            } finally {
+                close(grabber);
+            }
+        } catch (VideoSourceException e) {
+            return -1;
+        }
+    }
+
+    /** Closes, best effort (debug-logged). */
+    static void close(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.close();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            LOG.debug("closing the grabber failed", e);
+        }
     }
 }

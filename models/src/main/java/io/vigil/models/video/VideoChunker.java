@@ -68,24 +68,6 @@ public final class VideoChunker {
         return chunks;
     }
 
-    /** A file's length in ms as FFmpeg reports it, or -1 when unknown (a live source). */
-    public static long durationMs(String source) {
-        if (SourceOpener.isNetwork(source)) {
-            return -1;
-        }
-        try {
-            FFmpegFrameGrabber grabber = SourceOpener.open(source);
-            try {
-                long us = grabber.getLengthInTime();
-                return us > 0 ? us / 1000 : -1;
-            } finally {
-                close(grabber);
-            }
-        } catch (VideoSourceException e) {
-            return -1;
-        }
-    }
-
     /** Whether the last {@link #run} treated its source as finite (its last chunk marked). */
     public boolean lastRunFinite() {
         return lastRunFinite;
@@ -153,14 +135,14 @@ public final class VideoChunker {
                             options.streamId(),
                             resumeAtMs,
                             options.maxChunkBytes());
-                    close(grabber);
+                    SourceOpener.close(grabber);
                     grabber = SourceOpener.open(source);
                     new FrameReencoder(options, this::cut)
                             .run(grabber, resumeAtMs, sink, progressMs);
                 }
                 completed = true;
             } finally {
-                close(grabber);
+                SourceOpener.close(grabber);
             }
         } finally {
             flushPending(sink, completed && lastRunFinite);
@@ -391,14 +373,6 @@ public final class VideoChunker {
     static void checkInterrupted() throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException("ingest interrupted");
-        }
-    }
-
-    private static void close(FFmpegFrameGrabber grabber) {
-        try {
-            grabber.close();
-        } catch (FrameGrabber.Exception e) {
-            LOG.debug("closing the grabber failed", e);
         }
     }
 }

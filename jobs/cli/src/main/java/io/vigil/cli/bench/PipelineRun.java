@@ -202,13 +202,7 @@ final class PipelineRun implements AutoCloseable {
 
     private void start() {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                1,
-                Topics.CHUNKS,
-                Topics.QUESTIONS,
-                Topics.CAPTIONS,
-                Topics.ANSWERS,
-                Topics.DEADLETTER);
+        kafka.createTopics(1, Topics.ALL);
     }
 
     private void submit() throws Exception {

@@ -104,13 +104,7 @@ public final class DemoRunner implements AutoCloseable {
         }
 
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                1,
-                Topics.CHUNKS,
-                Topics.QUESTIONS,
-                Topics.CAPTIONS,
-                Topics.ANSWERS,
-                Topics.DEADLETTER);
+        kafka.createTopics(1, Topics.ALL);
         say("Kafka (embedded, KRaft) at %s", kafka.bootstrapServers());
 
         startFlink();

@@ -5,6 +5,7 @@ import io.vigil.cli.common.KafkaOptions;
 import io.vigil.models.video.ChunkSink;
 import io.vigil.models.video.ChunkerOptions;
 import io.vigil.models.video.FfmpegLogLevel;
+import io.vigil.models.video.SourceOpener;
 import io.vigil.models.video.VideoChunker;
 import io.vigil.schemas.Topics;
 import java.io.PrintWriter;
@@ -123,7 +124,7 @@ public final class IngestCommand implements Callable<Integer> {
                         reconnectAttempts,
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(maxBackoffSeconds));
-        long totalMs = VideoChunker.durationMs(source);
+        long totalMs = SourceOpener.durationMs(source);
         PrintWriter out = spec.commandLine().getOut();
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrap());
                 ProgressBar bar = progressBar(totalMs)) {

@@ -41,13 +41,7 @@ class KafkaCommandsITCase {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(
-                1,
-                Topics.CHUNKS,
-                Topics.QUESTIONS,
-                Topics.CAPTIONS,
-                Topics.ANSWERS,
-                Topics.DEADLETTER);
+        kafka.createTopics(1, Topics.ALL);
     }
 
     @AfterAll

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * unusable → dead letters.
  *
  * <p>Takes its sources and sinks in the constructor and builds the graph in {@link
- * #build(StreamExecutionEnvironment)} (DESIGN §5.3); {@link #fromKafka(Configuration)} and {@link
+ * #build(StreamExecutionEnvironment)}; {@link #fromKafka(Configuration)} and {@link
  * #main(String[])} wire the real Kafka ones, tests wire their own.
  *
  * <pre>{@code
