@@ -1,0 +1,1 @@
+"""vigil-cam: a real-footage model on a frozen NanoDet-g backbone (see README.md)."""

@@ -1,0 +1,46 @@
+"""The detector-space input of vigil-cam's head, in numpy (the ONNX graph does the same in
+torch ops, model.Candidates): NanoDet-g outputs -> K candidate rows per frame.
+
+Per stride s (8, 16, 32) and cell: p = the 7 kinds' class probabilities, score = max(p);
+3x3 local-maximum suppression of the score map (CenterNet's trick: same-level duplicates drop);
+box from the GFL distributions (softmax over 11 bins, expectation x s), clipped to the frame.
+All levels together, the top K by score, rows sorted by score:
+  [p_person, p_bicycle, p_car, p_motorcycle, p_bus, p_truck, p_dog, cx, cy, w, h]
+with cx, cy, w, h as fractions of the input width / height.
+"""
+import numpy as np
+
+STRIDES = (8, 16, 32)
+BINS = 11
+KINDS = ("person", "bicycle", "car", "motorcycle", "bus", "truck", "dog")
+COCO_IDS = (0, 1, 2, 3, 5, 7, 16)
+K = 32
+F = len(KINDS) + 4
+H, W = 320, 416  # the model's input (H x W): 4:3 like most fixed cameras, multiples of 32
+
+
+def candidates(outs, h=H, w=W, k=K):
+    """outs: dict name -> array with a leading batch axis. Returns float32 [N, k, 11]."""
+    rows, scores = [], []
+    for s in STRIDES:
+        fh, fw = h // s, w // s
+        cls = outs[f"cls_{s}"][:, :, COCO_IDS]  # [N, hw, 7]
+        n = cls.shape[0]
+        sc = cls.max(-1).reshape(n, fh, fw)
+        pad = np.pad(sc, ((0, 0), (1, 1), (1, 1)), constant_values=-1)
+        mx = np.max([pad[:, dy:dy + fh, dx:dx + fw] for dy in range(3) for dx in range(3)], 0)
+        sc = np.where(sc >= mx, sc, 0).reshape(n, -1)
+        reg = outs[f"box_{s}"].reshape(n, -1, 4, BINS)
+        reg = np.exp(reg - reg.max(-1, keepdims=True))
+        reg /= reg.sum(-1, keepdims=True)
+        d = (reg * np.arange(BINS)).sum(-1) * s  # [N, hw, 4] l t r b
+        yy, xx = np.meshgrid(np.arange(fh), np.arange(fw), indexing="ij")
+        cx, cy = (xx.ravel() + 0.5) * s, (yy.ravel() + 0.5) * s
+        x1 = np.clip(cx - d[..., 0], 0, w); x2 = np.clip(cx + d[..., 2], 0, w)
+        y1 = np.clip(cy - d[..., 1], 0, h); y2 = np.clip(cy + d[..., 3], 0, h)
+        box = np.stack([(x1 + x2) / 2 / w, (y1 + y2) / 2 / h, (x2 - x1) / w, (y2 - y1) / h], -1)
+        rows.append(np.concatenate([cls, box], -1))
+        scores.append(sc)
+    rows, scores = np.concatenate(rows, 1), np.concatenate(scores, 1)
+    idx = np.argsort(-scores, 1, kind="stable")[:, :k]
+    return np.take_along_axis(rows, idx[..., None], 1).astype(np.float32)

@@ -1,0 +1,113 @@
+"""vigil-cam's networks: the detector-output decode (Candidates, in the encoder graph only),
+the LLaVA-Mini-style compression head (CamHead: K candidate rows -> ONE token) and its
+training-only per-frame head; the decoder is vigil_train's MambaDecoder."""
+import math
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from vigil_train.model import Attention, MambaDecoder, StepGraph  # noqa: E402,F401
+
+from . import detfeat as df  # noqa: E402
+from . import sim  # noqa: E402
+
+
+class Candidates(nn.Module):
+    """NanoDet-g outputs (cls_s [N, hw, 80], box_s [N, hw, 44]) at the fixed H x W -> the top K
+    candidate rows [N, K, 11] (detfeat.candidates in torch ops, for the ONNX encoder)."""
+
+    def __init__(self, h=df.H, w=df.W, k=df.K):
+        super().__init__()
+        self.h, self.w, self.k = h, w, k
+        self.register_buffer("ids", torch.tensor(df.COCO_IDS), persistent=False)
+        self.register_buffer("bins", torch.arange(df.BINS).float(), persistent=False)
+        for s in df.STRIDES:
+            fh, fw = h // s, w // s
+            yy, xx = torch.meshgrid(torch.arange(fh), torch.arange(fw), indexing="ij")
+            c = torch.stack([(xx.flatten() + 0.5) * s, (yy.flatten() + 0.5) * s], -1).float()
+            self.register_buffer(f"c{s}", c, persistent=False)  # [hw, 2] cell centres (px)
+
+    def forward(self, cls_8, cls_16, cls_32, box_8, box_16, box_32):
+        rows, scores = [], []
+        for s, cls, box in ((8, cls_8, box_8), (16, cls_16, box_16), (32, cls_32, box_32)):
+            fh, fw = self.h // s, self.w // s
+            p = cls.index_select(2, self.ids)  # [N, hw, 7]
+            n = p.shape[0]
+            sc = p.max(-1)[0]  # [N, hw]
+            m = F.max_pool2d(sc.reshape(n, 1, fh, fw), 3, 1, 1).reshape(n, -1)
+            sc = sc * (sc >= m).float()
+            d = (torch.softmax(box.reshape(n, -1, 4, df.BINS), -1) * self.bins).sum(-1) * s
+            c = getattr(self, f"c{s}")
+            x1 = (c[:, 0] - d[..., 0]).clamp(0, self.w)
+            x2 = (c[:, 0] + d[..., 2]).clamp(0, self.w)
+            y1 = (c[:, 1] - d[..., 1]).clamp(0, self.h)
+            y2 = (c[:, 1] + d[..., 3]).clamp(0, self.h)
+            b = torch.stack([(x1 + x2) / (2 * self.w), (y1 + y2) / (2 * self.h),
+                             (x2 - x1) / self.w, (y2 - y1) / self.h], -1)
+            rows.append(torch.cat([p, b], -1))
+            scores.append(sc)
+        rows, scores = torch.cat(rows, 1), torch.cat(scores, 1)
+        idx = torch.topk(scores, self.k, dim=1)[1]  # sorted, descending
+        return torch.gather(rows, 1, idx.unsqueeze(-1).expand(-1, -1, rows.shape[-1]))
+
+
+def fourier(xy, n=4):  # [..., 2] in 0..1 -> [..., 4n]
+    f = (2.0 ** torch.arange(n, device=xy.device).float()) * math.pi
+    a = xy.unsqueeze(-1) * f  # [..., 2, n]
+    return torch.cat([torch.sin(a), torch.cos(a)], -1).flatten(-2)
+
+
+class CamHead(nn.Module):
+    """rows [N, K, 11] -> token [N, D]: per-row embedding (scores, logits, box, Fourier position
+    embedding of the centre) -> one self-attention block over the frame's rows (pre-fusion:
+    duplicates and neighbours) -> Q learnable queries cross-attending over all rows -> the Q
+    outputs pooled by a linear map to ONE token."""
+
+    def __init__(self, d_out=128, d=64, heads=4, queries=4):
+        super().__init__()
+        nin = 7 + 7 + 4 + 16
+        self.emb = nn.Sequential(nn.Linear(nin, d), nn.GELU(), nn.Linear(d, d))
+        self.n1, self.fuse = nn.LayerNorm(d), Attention(d, heads)
+        self.n2, self.mlp1 = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
+        self.query = nn.Parameter(torch.randn(1, queries, d) * 0.02)
+        self.n3, self.compress = nn.LayerNorm(d), Attention(d, heads)
+        self.n4, self.mlp2 = nn.LayerNorm(d), nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
+        self.pool = nn.Linear(queries * d, d_out)
+        self.out_norm = nn.LayerNorm(d_out)
+
+    def forward(self, rows):
+        p, box = rows[..., :7], rows[..., 7:]
+        lg = torch.log(p.clamp(1e-4, 1 - 1e-4)) - torch.log1p(-p.clamp(1e-4, 1 - 1e-4))
+        x = self.emb(torch.cat([p, lg * 0.25, box, fourier(box[..., :2])], -1))  # [N, K, d]
+        x = x + self.fuse(self.n1(x), self.n1(x))
+        x = x + self.mlp1(self.n2(x))
+        q = self.query.expand(x.shape[0], -1, -1)
+        t = q + self.compress(q, self.n3(x))  # [N, Q, d]
+        t = t + self.mlp2(self.n4(t))
+        return self.out_norm(self.pool(t.flatten(1)))
+
+
+class AuxHead(nn.Module):
+    """Training only: per-frame counts and x/y histograms per kind from the token."""
+
+    def __init__(self, d=128):
+        super().__init__()
+        self.lin = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, sim.AUX))
+
+    def forward(self, tok):
+        return self.lin(tok)
+
+
+class Encoder(nn.Module):
+    """Candidates + CamHead: the part of encoder.onnx after NanoDet."""
+
+    def __init__(self, head):
+        super().__init__()
+        self.cand, self.head = Candidates(), head
+
+    def forward(self, cls_8, cls_16, cls_32, box_8, box_16, box_32):
+        return self.head(self.cand(cls_8, cls_16, cls_32, box_8, box_16, box_32))
