@@ -32,12 +32,19 @@ public final class ModelBenchmark {
     private final VigilModel model;
     private final Path transformerStep; // may be null: the comparison is then skipped and said so
     private final int flatFrames;
+    private final int[] encoderBatches;
     private final Random random = new Random(42);
 
-    public ModelBenchmark(VigilModel model, Path transformerStep, int flatFrames) {
+    /**
+     * @param encoderBatches the encoder's batch sizes to time (e.g. 1, 16, 64; a detector backbone
+     *     is ~100x costlier per frame, so 1, 8, 32)
+     */
+    public ModelBenchmark(
+            VigilModel model, Path transformerStep, int flatFrames, int... encoderBatches) {
         this.model = model;
         this.transformerStep = transformerStep;
         this.flatFrames = flatFrames;
+        this.encoderBatches = encoderBatches.clone();
     }
 
     /** Runs every measurement and returns the report. */
@@ -45,7 +52,7 @@ public final class ModelBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("### Frame encoder (").append(model.id()).append(")\n\n");
         md.append("| batch | frames/s | ms per call |\n|---:|---:|---:|\n");
-        for (int batch : new int[] {1, 16, 64}) {
+        for (int batch : encoderBatches) {
             double ms = encoderCallMs(batch);
             md.append(row(batch, batch * 1000.0 / ms, ms));
         }

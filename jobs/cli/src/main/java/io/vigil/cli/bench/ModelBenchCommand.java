@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -66,14 +67,28 @@ public final class ModelBenchCommand implements Callable<Integer> {
                             + " skipped when they are missing.")
     Path transformer;
 
+    @Option(
+            names = "--encoder-batches",
+            paramLabel = "B",
+            split = ",",
+            defaultValue = "1,16,64",
+            description =
+                    "Encoder batch sizes to time (default ${DEFAULT-VALUE}; 1,8,32 suits a"
+                            + " detector backbone).")
+    List<Integer> encoderBatches;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report here.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 0 || flatFrames < 2000) {
+        if (threads < 0
+                || flatFrames < 2000
+                || encoderBatches.isEmpty()
+                || encoderBatches.stream().anyMatch(b -> b < 1)) {
             throw new ParameterException(
-                    spec.commandLine(), "--threads must be ≥ 0 and --flat-frames ≥ 2000");
+                    spec.commandLine(),
+                    "--threads must be ≥ 0, --flat-frames ≥ 2000 and --encoder-batches ≥ 1");
         }
         OnnxRuntimeInit.ensure();
         Path modelDir = model.dir();
@@ -84,7 +99,13 @@ public final class ModelBenchCommand implements Callable<Integer> {
             Path baseline = transformer != null ? transformer : exportBaseline(m, err);
             err.println("measuring (a few minutes)...");
             err.flush();
-            report = new ModelBenchmark(m, baseline, flatFrames).run();
+            report =
+                    new ModelBenchmark(
+                                    m,
+                                    baseline,
+                                    flatFrames,
+                                    encoderBatches.stream().mapToInt(Integer::intValue).toArray())
+                            .run();
         } catch (ModelException e) {
             throw new CliException(e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.vigil.cli.demo;
 
 import io.vigil.cli.common.ModelDirOption;
 import io.vigil.cli.common.OnnxRuntimeInit;
+import io.vigil.cli.common.VigilHome;
 import io.vigil.models.video.FfmpegLogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin ModelDirOption model;
 
     @Option(
+            names = "--real-model",
+            paramLabel = "DIR",
+            defaultValue = "models/vigil-cam",
+            description =
+                    "Model for the real footage, run as a second job (default ${DEFAULT-VALUE};"
+                            + " when absent, the scene model watches it too).")
+    Path realModel;
+
+    @Option(
             names = "--scenes",
             paramLabel = "N",
             defaultValue = "2",
@@ -76,6 +86,9 @@ public final class DemoCommand implements Callable<Integer> {
         DemoRunner.Settings settings =
                 new DemoRunner.Settings(
                         modelDir,
+                        realModel.isAbsolute()
+                                ? realModel
+                                : VigilHome.resolve(realModel.toString()),
                         Duration.ofSeconds(durationSeconds),
                         !noVtest,
                         scenes,

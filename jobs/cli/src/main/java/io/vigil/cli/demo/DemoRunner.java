@@ -46,12 +46,23 @@ public final class DemoRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoRunner.class);
     private static final AvroCodec<Question> QUESTIONS = AvroCodec.of(Question.class);
 
+    /** Input topics of the real-scene model's job (outputs are shared with the scene job). */
+    static final String REAL_CHUNKS = Topics.CHUNKS + ".real";
+
+    static final String REAL_QUESTIONS = Topics.QUESTIONS + ".real";
+
     /** Ask anyway this long after a stream was ingested, even if its last caption is not in. */
     private static final Duration ASK_PATIENCE = Duration.ofSeconds(20);
 
-    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param realModelDir the model for real footage (its own job on the same cluster, reading its
+     *     own input topics); null or absent: the scene model watches real footage too
+     */
     public record Settings(
             Path modelDir,
+            Path realModelDir,
             Duration duration,
             boolean vtest,
             int scenes,
@@ -66,7 +77,8 @@ public final class DemoRunner implements AutoCloseable {
     private Path tmp;
     private EmbeddedKafka kafka;
     private MiniCluster flink;
-    private JobID jobId;
+    private final List<JobID> jobIds = new ArrayList<>();
+    private boolean realJob;
     private DemoPrinter printer;
     private ExecutorService ingestPool;
     private KafkaProducer<String, byte[]> producer;
@@ -87,10 +99,13 @@ public final class DemoRunner implements AutoCloseable {
                 settings.tempParent() == null
                         ? Files.createTempDirectory("vigil-demo-")
                         : Files.createTempDirectory(settings.tempParent(), "vigil-demo-");
+        realJob =
+                settings.realModelDir() != null
+                        && Files.isRegularFile(settings.realModelDir().resolve("manifest.json"));
         say("preparing sample videos...");
         List<DemoVideo> list =
                 DemoVideos.prepare(
-                        tmp, settings.scenes(), settings.sceneSeconds(), settings.vtest());
+                        tmp, settings.scenes(), settings.sceneSeconds(), settings.vtest(), realJob);
         if (list.isEmpty()) {
             throw new CliException(
                     "no sample videos: python3 with numpy is missing, the committed clip "
@@ -105,6 +120,7 @@ public final class DemoRunner implements AutoCloseable {
 
         kafka = EmbeddedKafka.start();
         kafka.createTopics(1, Topics.ALL);
+        kafka.createTopics(1, REAL_CHUNKS, REAL_QUESTIONS);
         say("Kafka (embedded, KRaft) at %s", kafka.bootstrapServers());
 
         startFlink();
@@ -145,22 +161,48 @@ public final class DemoRunner implements AutoCloseable {
     }
 
     private void startFlink() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(UnderstandJobOptions.MODEL_DIR, settings.modelDir().toAbsolutePath().toString());
-        conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
-        conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-demo-" + System.nanoTime());
-        // file storage in the demo's own temp folder: JobManager memory storage caps state at 5 MB
-        conf.set(
-                UnderstandJobOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString());
-        LocalUnderstandCluster local = LocalUnderstandCluster.start(conf);
+        LocalUnderstandCluster local =
+                LocalUnderstandCluster.start(jobOptions(settings.modelDir(), "scenes"));
         flink = local.flink();
-        jobId = local.job();
+        jobIds.add(local.job());
         say(
                 "Flink (local cluster, web UI %s) runs %s with %s",
                 flink.getRestAddress().get(10, TimeUnit.SECONDS),
                 UnderstandJob.JOB_NAME,
                 settings.modelDir());
+        if (realJob) {
+            Configuration real = jobOptions(settings.realModelDir(), "real");
+            real.set(UnderstandJobOptions.CHUNKS_TOPIC, REAL_CHUNKS);
+            real.set(UnderstandJobOptions.QUESTIONS_TOPIC, REAL_QUESTIONS);
+            jobIds.add(LocalUnderstandCluster.submit(flink, real));
+            say("  and a second job with %s for real footage", settings.realModelDir());
+        }
+    }
+
+    /** One job's options; {@code name} keeps its transactions, group and checkpoints apart. */
+    private Configuration jobOptions(Path modelDir, String name) {
+        Configuration conf = new Configuration();
+        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
+        conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, settings.checkpointInterval());
+        conf.set(
+                UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX,
+                "vigil-demo-" + name + "-" + System.nanoTime());
+        conf.set(UnderstandJobOptions.GROUP_ID, "vigil-demo-" + name);
+        // file storage in the demo's own temp folder: JobManager memory storage caps state at 5 MB
+        conf.set(
+                UnderstandJobOptions.CHECKPOINT_DIR,
+                tmp.resolve("checkpoints-" + name).toUri().toString());
+        return conf;
+    }
+
+    /** The topic a video's chunks go to: the real-scene job's own when it runs. */
+    private String chunksTopic(DemoVideo v) {
+        return realJob && v.real() ? REAL_CHUNKS : Topics.CHUNKS;
+    }
+
+    private String questionsTopic(DemoVideo v) {
+        return realJob && v.real() ? REAL_QUESTIONS : Topics.QUESTIONS;
     }
 
     private void ingest(List<DemoVideo> list) {
@@ -176,7 +218,7 @@ public final class DemoRunner implements AutoCloseable {
             ingestPool.submit(
                     () -> {
                         try {
-                            ChunkPublisher publisher = new ChunkPublisher(producer, Topics.CHUNKS);
+                            ChunkPublisher publisher = new ChunkPublisher(producer, chunksTopic(v));
                             VideoChunker chunker =
                                     Ingestor.ingest(
                                             v.file().toString(),
@@ -227,7 +269,7 @@ public final class DemoRunner implements AutoCloseable {
                             .build();
             producer.send(
                             new ProducerRecord<>(
-                                    Topics.QUESTIONS, v.streamId(), QUESTIONS.encode(question)))
+                                    questionsTopic(v), v.streamId(), QUESTIONS.encode(question)))
                     .get(30, TimeUnit.SECONDS);
             say("ask      %-9s Q: %s?", v.streamId(), q.question());
             pending.put(id, v.streamId());
@@ -258,12 +300,12 @@ public final class DemoRunner implements AutoCloseable {
             await(ingestPool);
         }
         if (flink != null) {
-            try {
-                if (jobId != null) {
-                    flink.cancelJob(jobId).get(30, TimeUnit.SECONDS);
+            for (JobID id : jobIds) {
+                try {
+                    flink.cancelJob(id).get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.debug("cancelling job {} failed", id, e);
                 }
-            } catch (Exception e) {
-                LOG.debug("cancelling the job failed", e);
             }
             try {
                 flink.closeAsync().get(60, TimeUnit.SECONDS);

@@ -10,13 +10,15 @@ import java.util.List;
  * @param truthCaptions caption per 1-fps sample, or empty when unknown
  * @param questions questions to ask once the stream has been watched to its end (with their true
  *     answers, or null answers when unknown)
+ * @param real real footage, for the real-scene model when there is one
  */
 public record DemoVideo(
         String streamId,
         Path file,
         String description,
         List<String> truthCaptions,
-        List<SceneQuestion> questions) {
+        List<SceneQuestion> questions,
+        boolean real) {
 
     /** The true caption of the segment that ends at {@code segmentEndMs}, or null. */
     public String truthAt(long segmentEndMs) {

@@ -28,9 +28,22 @@ final class DemoVideos {
     static final List<String> GENERIC_QUESTIONS =
             List.of("what entered first", "how many people have appeared");
 
+    /** Asked of real footage when the real-scene model watches it. */
+    static final List<String> REAL_QUESTIONS =
+            List.of(
+                    "how many people have appeared",
+                    "how many people are in view",
+                    "how many people passed",
+                    "was a car seen");
+
     private DemoVideos() {}
 
-    static List<DemoVideo> prepare(Path dir, int scenes, int sceneSeconds, boolean vtest)
+    /**
+     * @param realModel whether a real-scene model will watch the real footage (its questions and
+     *     description then suit it)
+     */
+    static List<DemoVideo> prepare(
+            Path dir, int scenes, int sceneSeconds, boolean vtest, boolean realModel)
             throws IOException {
         List<DemoVideo> videos = new ArrayList<>();
         SceneGenerator generator = SceneGenerator.locate();
@@ -51,7 +64,8 @@ final class DemoVideos {
                                 file,
                                 "generated scene, " + sceneSeconds + " s",
                                 scene.captions(),
-                                lastQuestions(scene)));
+                                lastQuestions(scene),
+                                false));
                 i++;
             }
         } else {
@@ -67,11 +81,17 @@ final class DemoVideos {
                                     golden,
                                     "committed scene clip, " + truth.captions().size() + " s",
                                     truth.captions(),
-                                    lastQuestions(truth)));
+                                    lastQuestions(truth),
+                                    false));
                 } else {
                     videos.add(
                             new DemoVideo(
-                                    "golden", golden, "committed clip", List.of(), generic()));
+                                    "golden",
+                                    golden,
+                                    "committed clip",
+                                    List.of(),
+                                    generic(GENERIC_QUESTIONS),
+                                    false));
                 }
             }
         }
@@ -80,9 +100,14 @@ final class DemoVideos {
                     new DemoVideo(
                             "walkway",
                             VTEST,
-                            "vtest.avi, real walkway footage (not what the model was trained on)",
+                            realModel
+                                    ? "vtest.avi, real walkway footage (by eye: 3-9 people in"
+                                            + " view, about 12 appear, 11-14)"
+                                    : "vtest.avi, real walkway footage (not what the model was"
+                                            + " trained on)",
                             List.of(),
-                            generic()));
+                            generic(realModel ? REAL_QUESTIONS : GENERIC_QUESTIONS),
+                            true));
         }
         return videos;
     }
@@ -98,14 +123,14 @@ final class DemoVideos {
             }
         }
         if (out.isEmpty()) {
-            out.addAll(generic());
+            out.addAll(generic(GENERIC_QUESTIONS));
         }
         return out.subList(0, Math.min(3, out.size()));
     }
 
-    private static List<SceneQuestion> generic() {
+    private static List<SceneQuestion> generic(List<String> questions) {
         List<SceneQuestion> out = new ArrayList<>();
-        for (String q : GENERIC_QUESTIONS) {
+        for (String q : questions) {
             out.add(new SceneQuestion(-1, "generic", q, null, false));
         }
         return out;

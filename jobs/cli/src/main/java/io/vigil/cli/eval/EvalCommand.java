@@ -34,13 +34,17 @@ import picocli.CommandLine.Spec;
                     + " decode them through the pipeline's Java path, run the model and score"
                     + " captions and answers against the ground truth. The last line printed is"
                     + " JSON:",
-            "{\"caption_exact\":…, \"qa\":…, \"qa_long\":…, \"videos\":…, \"frames\":…}"
+            "{\"caption_exact\":…, \"qa\":…, \"qa_long\":…, \"videos\":…, \"frames\":…}",
+            "With --real REFERENCE it scores the model on real footage instead, against a reference"
+                    + " made by looking at the frames (models/reference/); its last line is"
+                    + " {\"mode\":\"real\", \"count_caption\":…, \"direction\":…, …}."
         },
         footer = {
             "",
             "Examples:",
             "  vigil eval --model models/vigil-tiny --videos 20 --seed 7",
-            "  vigil eval --videos 40 --seed 7,21,31,41     # 160 videos, pooled"
+            "  vigil eval --videos 40 --seed 7,21,31,41     # 160 videos, pooled",
+            "  vigil eval --model models/vigil-cam --real models/reference/vtest.json"
         })
 public final class EvalCommand implements Callable<Integer> {
     /** Frames per second the generator renders; the model samples 1 of them per second. */
@@ -100,8 +104,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    @Option(
+            names = "--real",
+            paramLabel = "REFERENCE",
+            description =
+                    "Score on real footage against this reference (e.g."
+                            + " models/reference/vtest.json) instead of generated scenes.")
+    Path realReference;
+
     @Override
     public Integer call() throws Exception {
+        if (realReference != null) {
+            return real();
+        }
         int longCount = longVideos == null ? videos : longVideos;
         if (videos < 1 || frames < 1 || longFactor < 1 || longCount < 0) {
             throw new ParameterException(
@@ -198,6 +213,27 @@ public final class EvalCommand implements Callable<Integer> {
                 bar.step();
             }
         }
+    }
+
+    /** {@code --real}: one real clip against its reference. */
+    private int real() throws Exception {
+        RealReference ref = RealReference.read(realReference);
+        if (!Files.isReadable(ref.video())) {
+            throw new CliException(
+                    "the reference's footage "
+                            + ref.video()
+                            + " is not here (Debian's opencv-doc ships vtest.avi)");
+        }
+        FfmpegLogLevel.atMostErrors();
+        OnnxRuntimeInit.ensure();
+        PrintWriter out = spec.commandLine().getOut();
+        try (VigilModel m = load(model.dir())) {
+            RealScore score = new RealFootageEvaluator(m, line -> out.println(line)).evaluate(ref);
+            out.print(score.table());
+            out.println(score.json());
+            out.flush();
+        }
+        return 0;
     }
 
     private static VigilModel load(Path dir) {

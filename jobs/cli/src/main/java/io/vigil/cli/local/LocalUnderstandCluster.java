@@ -17,8 +17,6 @@ public record LocalUnderstandCluster(MiniCluster flink, JobID job) {
 
     /** Starts the cluster and submits {@link UnderstandJob#fromKafka} with {@code options}. */
     public static LocalUnderstandCluster start(Configuration options) throws Exception {
-        StreamExecutionEnvironment env = UnderstandJob.environment(options);
-        UnderstandJob.fromKafka(options).build(env);
         Configuration cluster = new Configuration();
         cluster.set(RestOptions.BIND_PORT, "0");
         cluster.set(RestOptions.ADDRESS, "localhost");
@@ -30,10 +28,18 @@ public record LocalUnderstandCluster(MiniCluster flink, JobID job) {
                                 .setNumSlotsPerTaskManager(2)
                                 .build());
         flink.start();
-        JobID job =
-                flink.submitJob(env.getStreamGraph().getJobGraph())
-                        .get(60, TimeUnit.SECONDS)
-                        .getJobID();
-        return new LocalUnderstandCluster(flink, job);
+        return new LocalUnderstandCluster(flink, submit(flink, options));
+    }
+
+    /**
+     * Submits one more understand job to {@code flink}, e.g. a second model on its own input
+     * topics; each job at parallelism 1 takes one slot.
+     */
+    public static JobID submit(MiniCluster flink, Configuration options) throws Exception {
+        StreamExecutionEnvironment env = UnderstandJob.environment(options);
+        UnderstandJob.fromKafka(options).build(env);
+        return flink.submitJob(env.getStreamGraph().getJobGraph())
+                .get(60, TimeUnit.SECONDS)
+                .getJobID();
     }
 }

@@ -1,0 +1,96 @@
+package io.vigil.cli.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.cli.common.CliException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A reference for real footage made by looking at its frames ({@code models/reference/}): people in
+ * view at fixed instants, the people who cross the frame and their direction, the number of
+ * distinct people. Read-only; only the fields the scoring needs are read.
+ *
+ * @param video the footage's path on this machine (the reference's {@code source.path})
+ * @param instants in time order
+ * @param crossings people who cross the frame
+ * @param peopleTotal distinct people over the whole clip
+ */
+public record RealReference(
+        Path video, List<Instant> instants, List<Crossing> crossings, Range peopleTotal) {
+
+    /** People in view at {@code tS}: {@code people}, or anything in {@code [min, max]}. */
+    public record Instant(double tS, int people, int peopleMin, int peopleMax) {}
+
+    /**
+     * One person crossing: in view from {@code enterS} to {@code exitS}, moving {@code direction}.
+     */
+    public record Crossing(int id, double enterS, double exitS, String direction) {}
+
+    public record Range(int estimate, int min, int max) {
+        boolean containsWithin(int n, int slack) {
+            return n >= min - slack && n <= max + slack;
+        }
+    }
+
+    /** "down-left" to its dominant part by {@code axis} (horizontal: left/right, else up/down). */
+    static String dominant(String direction, String axis) {
+        if (!direction.contains("-")) {
+            return direction;
+        }
+        String[] parts = direction.split("-");
+        boolean horizontal = axis.equals("horizontal");
+        for (String p : parts) {
+            boolean isHorizontal = p.equals("left") || p.equals("right");
+            if (isHorizontal == horizontal) {
+                return p;
+            }
+        }
+        return parts[0];
+    }
+
+    public static RealReference read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new CliException("cannot read the reference " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            List<Instant> instants = new ArrayList<>();
+            for (JsonNode i : root.withArray("instants")) {
+                int people = i.get("people").asInt();
+                instants.add(
+                        new Instant(
+                                i.get("t_s").asDouble(),
+                                people,
+                                i.path("people_min").asInt(people),
+                                i.path("people_max").asInt(people)));
+            }
+            List<Crossing> crossings = new ArrayList<>();
+            for (JsonNode c : root.withArray("crossings")) {
+                crossings.add(
+                        new Crossing(
+                                c.get("id").asInt(),
+                                c.get("enter_s").asDouble(),
+                                c.get("exit_s").asDouble(),
+                                dominant(c.get("direction").asText(), c.path("axis").asText(""))));
+            }
+            JsonNode total = root.get("people_total");
+            int estimate = total.get("estimate").asInt();
+            return new RealReference(
+                    Path.of(root.get("source").get("path").asText()),
+                    instants,
+                    crossings,
+                    new Range(
+                            estimate,
+                            total.path("min").asInt(estimate),
+                            total.path("max").asInt(estimate)));
+        } catch (RuntimeException e) {
+            throw new CliException(
+                    "the reference " + file + " lacks a field the scoring needs: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.vigil.cli.eval;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The real-footage figures, as the issue's bars state them: the people count a caption (and an
+ * answer) gives within ±1 of the reference at its instants; captions that name a moving vehicle
+ * (none moves in the reference footage); for each person who crosses the frame, whether the
+ * captions during the crossing say a person moves that way; the number of people who appeared.
+ */
+final class RealScore {
+    /** A count within this many of the reference's range counts as right. */
+    static final int SLACK = 1;
+
+    private final RealReference ref;
+    private int instants;
+    private int captionCountRight;
+    private int answerCountRight;
+    private int captions;
+    private int malformedCaptions;
+    private int movingVehicleCaptions;
+    private int crossings;
+    private int directionRight;
+    private String appeared = "";
+    private boolean appearedRight;
+
+    RealScore(RealReference ref) {
+        this.ref = ref;
+    }
+
+    void caption(RealFootageEvaluator.Said s) {
+        captions++;
+        if (!s.parsed().wellFormed()) {
+            malformedCaptions++;
+        }
+        if (s.parsed().namesAMovingVehicle()) {
+            movingVehicleCaptions++;
+        }
+    }
+
+    void instant(RealReference.Instant at, RealFootageEvaluator.Said s, int answered) {
+        instants++;
+        if (within(at, s.parsed().count("person"))) {
+            captionCountRight++;
+        }
+        if (answered >= 0 && within(at, answered)) {
+            answerCountRight++;
+        }
+    }
+
+    private static boolean within(RealReference.Instant at, int n) {
+        return n >= at.peopleMin() - SLACK && n <= at.peopleMax() + SLACK;
+    }
+
+    /**
+     * A crossing's direction is right when at least half of the captions while the person is in
+     * view name a person moving that way.
+     */
+    void crossings(List<RealFootageEvaluator.Said> said) {
+        for (RealReference.Crossing c : ref.crossings()) {
+            int during = 0;
+            int agree = 0;
+            for (RealFootageEvaluator.Said s : said) {
+                if (s.tS() >= c.enterS() && s.tS() <= c.exitS()) {
+                    during++;
+                    if (s.parsed().moving("person", c.direction()) > 0) {
+                        agree++;
+                    }
+                }
+            }
+            if (during > 0) {
+                crossings++;
+                if (2 * agree >= during) {
+                    directionRight++;
+                }
+            }
+        }
+    }
+
+    void appeared(String answer) {
+        appeared = answer;
+        int n = CamCaption.number(answer);
+        appearedRight = n >= 0 && ref.peopleTotal().containsWithin(n, SLACK);
+    }
+
+    private static double rate(int k, int n) {
+        return n == 0 ? 0 : (double) k / n;
+    }
+
+    String table() {
+        return String.format(
+                Locale.ROOT,
+                "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
+                        + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
+                        + " grammar)%ncrossing people whose direction the captions give: %d/%d"
+                        + " (%.1f %%)%n\"%s\": %s (reference %d, %d-%d)%n",
+                SLACK,
+                captionCountRight,
+                instants,
+                100 * rate(captionCountRight, instants),
+                answerCountRight,
+                instants,
+                100 * rate(answerCountRight, instants),
+                movingVehicleCaptions,
+                captions,
+                malformedCaptions,
+                directionRight,
+                crossings,
+                100 * rate(directionRight, crossings),
+                RealFootageEvaluator.APPEARED,
+                appeared,
+                ref.peopleTotal().estimate(),
+                ref.peopleTotal().min(),
+                ref.peopleTotal().max());
+    }
+
+    String json() {
+        return String.format(
+                Locale.ROOT,
+                "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
+                        + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
+                        + "\"malformed_captions\":%d,\"crossings\":%d,\"direction\":%.4f,"
+                        + "\"appeared\":\"%s\",\"appeared_right\":%b}",
+                ref.video().getFileName(),
+                instants,
+                rate(captionCountRight, instants),
+                rate(answerCountRight, instants),
+                captions,
+                movingVehicleCaptions,
+                malformedCaptions,
+                crossings,
+                rate(directionRight, crossings),
+                appeared.replace("\"", "'"),
+                appearedRight);
+    }
+}

@@ -1,0 +1,89 @@
+package io.vigil.cli.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CamCaptionTest {
+
+    @Test
+    void readsGroupsWithOneStateOrSeveral() {
+        CamCaption c =
+                CamCaption.parse(
+                        "three people one moving left two moving down and one car parked and"
+                                + " one truck parked");
+        assertThat(c.wellFormed()).isTrue();
+        assertThat(c.count("person")).isEqualTo(3);
+        assertThat(c.moving("person", "left")).isEqualTo(1);
+        assertThat(c.moving("person", "down")).isEqualTo(2);
+        assertThat(c.count("car")).isEqualTo(1);
+        assertThat(c.count("truck")).isEqualTo(1);
+        assertThat(c.namesAMovingVehicle()).isFalse();
+    }
+
+    @Test
+    void aMovingVehicleIsNoticed() {
+        CamCaption c = CamCaption.parse("one person standing and two cars moving right");
+        assertThat(c.count("person")).isEqualTo(1);
+        assertThat(c.moving("person", "still")).isEqualTo(1);
+        assertThat(c.namesAMovingVehicle()).isTrue();
+    }
+
+    @Test
+    void nothingInViewAndManyAndJunk() {
+        assertThat(CamCaption.parse("nothing in view").count("person")).isZero();
+        assertThat(CamCaption.parse("nothing in view").wellFormed()).isTrue();
+        assertThat(CamCaption.parse("many people moving up").count("person")).isEqualTo(21);
+        CamCaption junk = CamCaption.parse("a red car drives left");
+        assertThat(junk.wellFormed()).isFalse();
+        assertThat(junk.count("car")).isZero();
+    }
+
+    @Test
+    void scoresInstantsCrossingsAndTheTotalAsTheBarsSayIt() {
+        RealReference ref =
+                new RealReference(
+                        Path.of("clip.avi"),
+                        List.of(
+                                new RealReference.Instant(0, 3, 3, 3),
+                                new RealReference.Instant(2, 5, 4, 6)),
+                        List.of(
+                                new RealReference.Crossing(1, 0, 2, "left"),
+                                new RealReference.Crossing(2, 1, 2, "down")),
+                        new RealReference.Range(12, 11, 14));
+        RealScore score = new RealScore(ref);
+        List<RealFootageEvaluator.Said> said =
+                List.of(
+                        said(0, "four people moving left"), // 4 vs 3: within 1
+                        said(1, "two people one moving left one moving up"),
+                        said(2, "eight people moving left and one car moving left")); // 8 vs 4-6
+        said.forEach(score::caption);
+        score.instant(ref.instants().get(0), said.get(0), 2); // answer 2 vs 3: within 1
+        score.instant(ref.instants().get(1), said.get(2), 9); // answer 9 vs 4-6: wrong
+        score.crossings(said);
+        score.appeared("fifteen"); // 15 vs 11-14: within 1
+        assertThat(score.json())
+                .contains("\"mode\":\"real\"")
+                .contains("\"instants\":2")
+                .contains("\"count_caption\":0.5000")
+                .contains("\"count_answer\":0.5000")
+                .contains("\"captions\":3")
+                .contains("\"moving_vehicle_captions\":1")
+                .contains("\"crossings\":2")
+                .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
+                .contains("\"appeared_right\":true");
+    }
+
+    @Test
+    void aDiagonalCrossingCountsByItsAxis() {
+        assertThat(RealReference.dominant("down-left", "horizontal")).isEqualTo("left");
+        assertThat(RealReference.dominant("down-left", "vertical")).isEqualTo("down");
+        assertThat(RealReference.dominant("up", "")).isEqualTo("up");
+    }
+
+    private static RealFootageEvaluator.Said said(double t, String caption) {
+        return new RealFootageEvaluator.Said(t, caption, CamCaption.parse(caption));
+    }
+}

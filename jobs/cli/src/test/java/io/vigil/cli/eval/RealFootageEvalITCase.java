@@ -1,0 +1,56 @@
+package io.vigil.cli.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.cli.VigilCommand;
+import io.vigil.cli.common.VigilHome;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code vigil eval --real} on Debian's vtest.avi against the by-eye reference: the whole Java path
+ * (chunker re-encoding the AVI, decode, sample, encode, memory, text) runs on real footage and
+ * every reference instant is scored.
+ */
+class RealFootageEvalITCase {
+
+    @Test
+    @Timeout(600)
+    void scoresEveryReferenceInstantOfTheWalkway() throws Exception {
+        Path referenceFile = VigilHome.resolve("models/reference/vtest.json");
+        RealReference ref = RealReference.read(referenceFile);
+        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
+        Path model = VigilHome.resolve("models/vigil-tiny");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute(
+                                "eval",
+                                "--model",
+                                model.toString(),
+                                "--real",
+                                referenceFile.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(json.get("mode").asText()).isEqualTo("real");
+        assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
+        // 79.5 s sampled at 1 fps: a caption after each of the 80 samples
+        assertThat(json.get("captions").asInt()).isEqualTo(80);
+        assertThat(json.get("crossings").asInt()).isEqualTo(ref.crossings().size());
+        assertThat(json.get("count_caption").asDouble()).isBetween(0.0, 1.0);
+        // one line per instant before the summary
+        assertThat(out.toString().lines().filter(l -> l.contains(" s  people ")).count())
+                .isEqualTo(ref.instants().size());
+    }
+}
