@@ -162,6 +162,20 @@ def draw(frame, dets, names):
     return img
 
 
+def open_detector(model_dir, threads):
+    """The converted detector in ONNX Runtime (CPU, `threads` intra-op threads): session, class
+    names, output names."""
+    import onnxruntime as ort
+    meta = json.load(open(os.path.join(model_dir, "backbone.json")))
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(os.path.join(model_dir, meta["onnx"]), so,
+                                providers=["CPUExecutionProvider"])
+    return sess, meta["class_names"], [o.name for o in sess.get_outputs()]
+
+
 def main():
     ap = argparse.ArgumentParser(description="NanoDet ONNX decode check")
     ap.add_argument("--model-dir", default=DEFAULT_DIR)
@@ -177,16 +191,7 @@ def main():
     ap.add_argument("--draw-time", type=float, default=30)
     args = ap.parse_args()
 
-    import onnxruntime as ort
-    meta = json.load(open(os.path.join(args.model_dir, "backbone.json")))
-    names = meta["class_names"]
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = args.threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(os.path.join(args.model_dir, meta["onnx"]), so,
-                                providers=["CPUExecutionProvider"])
-    out_names = [o.name for o in sess.get_outputs()]
+    sess, names, out_names = open_detector(args.model_dir, args.threads)
 
     fw, fh = probe(args.video)
     times = list(args.times)

@@ -36,7 +36,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from detect import DEFAULT_DIR, decode, preprocess, probe, to_frame  # noqa: E402
+from detect import DEFAULT_DIR, decode, open_detector, preprocess, probe, to_frame  # noqa: E402
 
 REF = os.path.join(HERE, "..", "..", "reference", "vtest.json")
 VEHICLES = {"bicycle", "car", "motorcycle", "bus", "truck"}
@@ -127,19 +127,10 @@ def main():
     ap.add_argument("--json-out", help="write the figures as JSON here")
     args = ap.parse_args()
 
-    import onnxruntime as ort
     ref = json.load(open(args.ref))
     inst = ref["instants"]
     fps = ref["source"]["fps"]
-    meta = json.load(open(os.path.join(args.model_dir, "backbone.json")))
-    names = meta["class_names"]
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = args.threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(os.path.join(args.model_dir, meta["onnx"]), so,
-                                providers=["CPUExecutionProvider"])
-    out_names = [o.name for o in sess.get_outputs()]
+    sess, names, out_names = open_detector(args.model_dir, args.threads)
     fw, fh = probe(args.video)
     want = {int(round(i["t_s"] * fps)) for i in inst}
     lowest = min(args.thrs + [args.vehicle_thr])
