@@ -55,6 +55,13 @@ class TransformerStep(nn.Module):
         return x, torch.stack(ks), torch.stack(vs)
 
 
+
+def legacy_exporter():
+    """TorchScript-based export (dynamo=False) where torch offers the choice: torch 2.6+ defaults
+    to the dynamo exporter, which needs a matching onnxscript; the graph is the same."""
+    import inspect
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--d-model", type=int, default=128)
@@ -73,6 +80,7 @@ def main() -> None:
         input_names=["x", "k_cache", "v_cache"], output_names=["y", "k_out", "v_out"],
         dynamic_axes={"x": {0: "B"}, "k_cache": {1: "B", 3: "T"}, "v_cache": {1: "B", 3: "T"},
                       "y": {0: "B"}, "k_out": {1: "B", 3: "T1"}, "v_out": {1: "B", 3: "T1"}},
+        **legacy_exporter(),
     )
     print(f"wrote {a.out}")
 
