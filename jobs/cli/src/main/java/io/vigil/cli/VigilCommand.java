@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.cli.bench.BenchCommand;
+import io.vigil.cli.bench.DecodeBenchCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             BenchCommand.class,
             ModelBenchCommand.class,
+            DecodeBenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {

@@ -38,6 +38,8 @@ class VigilCommandTest {
                 "eval --frames many",
                 "bench --streams 0",
                 "bench --streams x",
+                "bench-decode --rounds 0 x.ts",
+                "bench-decode",
                 "demo --duration 1",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {
@@ -56,7 +58,8 @@ class VigilCommandTest {
         int code = run("--help");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("demo", "ingest", "ask", "tail", "eval", "bench");
+        assertThat(out.toString())
+                .contains("demo", "ingest", "ask", "tail", "eval", "bench", "bench-decode");
     }
 
     @Test
