@@ -22,6 +22,11 @@ public enum DeadLetterReason {
     CHUNK_NOT_VIDEO,
     /** The chunk has no bytes, or its video yields no frame. */
     CHUNK_EMPTY,
+    /**
+     * Decoding the chunk took longer than its budget ({@code vigil.decode.budget}); the chunk is
+     * dropped so that one damaged chunk cannot hold every stream of its task.
+     */
+    CHUNK_TOO_SLOW,
     /** Any other failure while handling one record; the job carries on. */
     INTERNAL_ERROR
 }

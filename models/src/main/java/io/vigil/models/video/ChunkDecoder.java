@@ -2,22 +2,17 @@ package io.vigil.models.video;
 
 import io.vigil.models.video.VideoDecodeException.Reason;
 import io.vigil.schemas.Container;
-import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decodes one self-contained chunk (MPEG-TS or Matroska bytes, starting at a keyframe) with
- * JavaCV's {@code FFmpegFrameGrabber} reading from memory, and hands the frames a {@link FrameSink}
- * wants to it as RGB: {@link #sample} is the job's path (sample by media time, preprocess), {@link
- * #decodeAll} keeps every frame.
+ * FFmpeg's own API reading from memory ({@link NativeChunk}), and hands the frames a {@link
+ * FrameSink} wants to it as RGB: {@link #sample} is the job's path (sample by media time,
+ * preprocess), {@link #decodeAll} keeps every frame.
  *
  * <p>Times: a frame's {@code ptsMs} is its time relative to the chunk's first video frame plus
  * {@code baseMs} (the chunk's media start, {@code VideoChunk.mediaStartMs}), so the absolute
@@ -29,25 +24,40 @@ import org.slf4j.LoggerFactory;
  * number of 188-byte packets is rejected as truncated. A chunk cut exactly at a packet boundary
  * cannot be told from a shorter one: it yields the frames that decode intact; the frame that was
  * cut is dropped, not concealed ({@code err_detect=explode}), so no damaged picture reaches the
- * model. Stateless and thread-safe; each call opens its own grabber.
+ * model.
+ *
+ * <p>Every chunk has a time budget: damaged streams can make FFmpeg slow (or, driven by a loop that
+ * retries failed decodes, never finish), so decoding checks a deadline between FFmpeg calls and
+ * gives up with {@code CHUNK_TOO_SLOW}. Stateless and thread-safe; each call opens its own demuxer
+ * and decoder.
  */
 public final class ChunkDecoder {
-    private static final Logger LOG = LoggerFactory.getLogger(ChunkDecoder.class);
-
     static {
         FfmpegLogLevel.atMostErrors();
     }
 
-    private final int maxFrames;
+    /** Default budget per chunk: a 1 MB, 2-s chunk decodes in well under a second. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(20);
 
-    /** At most 100,000 frames per chunk (a 1 MB chunk holds far fewer). */
+    private final int maxFrames;
+    private final long budgetNanos;
+
+    /** At most 100,000 frames and {@link #DEFAULT_BUDGET} per chunk. */
     public ChunkDecoder() {
-        this(100_000);
+        this(100_000, DEFAULT_BUDGET);
     }
 
-    /** Stops with {@code CHUNK_UNDECODABLE} after {@code maxFrames} frames. */
-    public ChunkDecoder(int maxFrames) {
+    /**
+     * @param maxFrames stops with {@code CHUNK_UNDECODABLE} after this many frames
+     * @param budget stops with {@code CHUNK_TOO_SLOW} when one chunk takes longer
+     */
+    public ChunkDecoder(int maxFrames, Duration budget) {
+        if (maxFrames < 1 || budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException(
+                    "maxFrames must be ≥ 1 and the budget > 0: " + maxFrames + ", " + budget);
+        }
         this.maxFrames = maxFrames;
+        this.budgetNanos = budget.toNanos();
     }
 
     /** FFmpeg's demuxer name for a container. */
@@ -162,73 +172,27 @@ public final class ChunkDecoder {
                             + data.length
                             + " bytes is not a whole number of 188-byte packets");
         }
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(new ByteArrayInputStream(data), 0);
-        try (RgbConverter rgb = new RgbConverter()) {
-            grabber.setFormat(format);
-            // decoded pictures stay in FFmpeg's pixel format; only wanted ones are converted
-            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-            // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
-            grabber.setVideoOption("err_detect", "explode");
-            try {
-                grabber.start();
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                throw new VideoDecodeException(
-                        Reason.CHUNK_UNDECODABLE,
-                        "cannot open "
-                                + data.length
-                                + " bytes as "
-                                + format
-                                + ": "
-                                + e.getMessage(),
-                        e);
-            }
-            if (!grabber.hasVideo()) {
-                if (grabber.hasAudio()) {
-                    throw new VideoDecodeException(
-                            Reason.CHUNK_NOT_VIDEO,
-                            format + " chunk of " + data.length + " bytes has audio but no video");
-                }
-                throw new VideoDecodeException(
-                        Reason.CHUNK_UNDECODABLE,
-                        format + " chunk of " + data.length + " bytes has no video stream");
-            }
+        long deadline = System.nanoTime() + budgetNanos;
+        try (NativeChunk chunk = NativeChunk.open(data, format, deadline);
+                RgbConverter rgb = new RgbConverter()) {
             int decoded = 0;
             long firstUs = Long.MIN_VALUE;
-            Frame f;
-            try {
-                while ((f = grabber.grabImage()) != null) {
-                    if (f.image == null || !(f.opaque instanceof AVFrame picture)) {
-                        continue;
-                    }
-                    if (firstUs == Long.MIN_VALUE) {
-                        firstUs = f.timestamp;
-                    }
-                    long ptsMs = baseMs + Math.round((f.timestamp - firstUs) / 1000.0);
-                    if (++decoded > maxFrames) {
-                        throw new VideoDecodeException(
-                                Reason.CHUNK_UNDECODABLE,
-                                "more than " + maxFrames + " frames in one chunk");
-                    }
-                    if (sink.wants(ptsMs)) {
-                        ByteBuffer pixels = rgb.convert(picture);
-                        sink.accept(ptsMs, pixels, picture.width(), picture.height(), rgb.stride());
-                    }
+            AVFrame picture;
+            while ((picture = chunk.next()) != null) {
+                long us = chunk.timestampUs(picture);
+                if (firstUs == Long.MIN_VALUE) {
+                    firstUs = us;
                 }
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                if (e instanceof VideoDecodeException v) {
-                    throw v;
+                long ptsMs = baseMs + Math.round((us - firstUs) / 1000.0);
+                if (++decoded > maxFrames) {
+                    throw new VideoDecodeException(
+                            Reason.CHUNK_UNDECODABLE,
+                            "more than " + maxFrames + " frames in one chunk");
                 }
-                throw new VideoDecodeException(
-                        Reason.CHUNK_UNDECODABLE,
-                        "decoding failed after "
-                                + decoded
-                                + " frames of a "
-                                + data.length
-                                + "-byte "
-                                + format
-                                + " chunk: "
-                                + e.getMessage(),
-                        e);
+                if (sink.wants(ptsMs)) {
+                    ByteBuffer pixels = rgb.convert(picture);
+                    sink.accept(ptsMs, pixels, picture.width(), picture.height(), rgb.stride());
+                }
             }
             if (decoded == 0) {
                 throw new VideoDecodeException(
@@ -236,12 +200,13 @@ public final class ChunkDecoder {
                         format + " chunk of " + data.length + " bytes decoded to no frame");
             }
             return decoded;
-        } finally {
-            try {
-                grabber.close();
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                LOG.debug("closing the grabber failed", e);
-            }
+        } catch (VideoDecodeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new VideoDecodeException(
+                    Reason.CHUNK_UNDECODABLE,
+                    "decoding a " + data.length + "-byte " + format + " chunk failed: " + e,
+                    e);
         }
     }
 

@@ -14,7 +14,9 @@ public class VideoDecodeException extends RuntimeException {
         /** A readable container without a video stream (e.g. audio only). */
         CHUNK_NOT_VIDEO,
         /** No bytes, or a video stream that yields no frame. */
-        CHUNK_EMPTY
+        CHUNK_EMPTY,
+        /** Decoding took longer than the chunk's budget (damaged streams can make FFmpeg slow). */
+        CHUNK_TOO_SLOW
     }
 
     private final Reason reason;

@@ -56,9 +56,13 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     /** Most skipped seqs remembered per stream to tell late chunks from duplicates. */
     public static final int MAX_REMEMBERED_GAPS = 64;
 
+    /** More frames than this in one chunk make it undecodable (a 1 MB chunk holds far fewer). */
+    static final int MAX_FRAMES_PER_CHUNK = 100_000;
+
     private final String modelDir;
     private final double sampleFps;
     private final Duration idleTtl;
+    private final Duration decodeBudget;
 
     private transient FramePreprocessor preprocessor;
     private transient ChunkDecoder chunkDecoder;
@@ -71,21 +75,28 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
      * @param modelDir the model folder (only its manifest is read: frame size, normalisation)
      * @param sampleFps frames sampled per second of media time
      * @param idleTtl state TTL (zero: keep forever)
+     * @param decodeBudget longest one chunk may take to decode; past it the chunk is a {@code
+     *     CHUNK_TOO_SLOW} dead letter
      */
-    public ChunkDecodeFunction(String modelDir, double sampleFps, Duration idleTtl) {
+    public ChunkDecodeFunction(
+            String modelDir, double sampleFps, Duration idleTtl, Duration decodeBudget) {
         if (!(sampleFps > 0)) {
             throw new IllegalArgumentException("sampleFps must be > 0: " + sampleFps);
+        }
+        if (decodeBudget.isNegative() || decodeBudget.isZero()) {
+            throw new IllegalArgumentException("decodeBudget must be > 0: " + decodeBudget);
         }
         this.modelDir = modelDir;
         this.sampleFps = sampleFps;
         this.idleTtl = idleTtl;
+        this.decodeBudget = decodeBudget;
     }
 
     @Override
     public void open(OpenContext openContext) {
         Manifest manifest = Manifest.load(Path.of(modelDir));
         preprocessor = manifest.preprocessor();
-        chunkDecoder = new ChunkDecoder();
+        chunkDecoder = new ChunkDecoder(MAX_FRAMES_PER_CHUNK, decodeBudget);
         metrics = new ChunkDecodeMetrics(getRuntimeContext().getMetricGroup());
         nextSeq =
                 getRuntimeContext()

@@ -53,10 +53,16 @@ class ChunkDecodeFunctionTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, ChunkEnvelope, StreamFrame> harness()
             throws Exception {
+        return harness(Duration.ofSeconds(20));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ChunkEnvelope, StreamFrame> harness(
+            Duration decodeBudget) throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new ChunkDecodeFunction(TestModels.dir(), 1.0, Duration.ZERO)),
+                                new ChunkDecodeFunction(
+                                        TestModels.dir(), 1.0, Duration.ZERO, decodeBudget)),
                         (ChunkEnvelope e) -> e.chunk.getStreamId(),
                         Types.STRING);
         TestModels.noKryo(harness.getExecutionConfig());
@@ -110,6 +116,22 @@ class ChunkDecodeFunctionTest {
         assertThat(frames())
                 .extracting(f -> f.endOfStream ? -1L : f.ptsMs)
                 .containsExactly(0L, 1000L, 4000L, 5000L, -1L);
+    }
+
+    @Test
+    void aChunkPastTheDecodeBudgetIsADeadLetterAndCountsAsReceived() throws Exception {
+        h.close();
+        h = harness(Duration.ofNanos(1));
+        h.open();
+        send(c0, 10);
+        send(c1, 11);
+        assertThat(deadLetters())
+                .extracting(DeadLetter::getReason)
+                .containsExactly("CHUNK_TOO_SLOW", "CHUNK_TOO_SLOW");
+        assertThat(deadLetters().get(0).getMessage()).contains("deadline");
+        // seq 1 was expected after seq 0: no gap and no duplicate reported
+        assertThat(deadLetters()).extracting(DeadLetter::getOffset).containsExactly(10L, 11L);
+        assertThat(frames()).isEmpty();
     }
 
     @Test

@@ -143,7 +143,8 @@ public final class UnderstandJob {
                                 new ChunkDecodeFunction(
                                         modelDir,
                                         options.get(UnderstandJobOptions.SAMPLE_FPS),
-                                        options.get(UnderstandJobOptions.IDLE_STATE_TTL)),
+                                        options.get(UnderstandJobOptions.IDLE_STATE_TTL),
+                                        options.get(UnderstandJobOptions.DECODE_BUDGET)),
                                 TypeInformation.of(StreamFrame.class))
                         .name(NAME_FRAME_DECODER)
                         .uid(UID_FRAME_DECODER);

@@ -117,6 +117,16 @@ public final class UnderstandJobOptions {
                             "Media-time length of a caption segment: one Caption per stream per"
                                     + " segment that saw frames.");
 
+    public static final ConfigOption<Duration> DECODE_BUDGET =
+            ConfigOptions.key("vigil.decode.budget")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(20))
+                    .withDescription(
+                            "Longest one chunk may take to decode; past it the chunk becomes a"
+                                    + " CHUNK_TOO_SLOW dead letter, so one damaged chunk cannot"
+                                    + " hold every stream of its task (a 2-s chunk normally"
+                                    + " decodes in well under a second).");
+
     public static final ConfigOption<Integer> ENCODER_MAX_BATCH =
             ConfigOptions.key("vigil.encoder.max-batch")
                     .intType()

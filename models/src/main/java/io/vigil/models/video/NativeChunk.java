@@ -1,0 +1,288 @@
+package io.vigil.models.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+
+import io.vigil.models.video.VideoDecodeException.Reason;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * One chunk's bytes opened with FFmpeg's own API: demuxed from memory, its first video stream
+ * decoded picture by picture. Every call into FFmpeg is short, and between calls the loop checks a
+ * deadline, so no chunk holds its thread longer than its budget (plus one call); decode errors of
+ * the last packets end the chunk instead of being retried. Not thread-safe; close it.
+ */
+final class NativeChunk implements AutoCloseable {
+    private static final int IO_BUFFER = 4096;
+
+    /** The bytes each open chunk reads, by the opaque id FFmpeg hands the read callback. */
+    private static final Map<Long, Source> SOURCES = new ConcurrentHashMap<>();
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** One callback for all chunks (JavaCPP callbacks are costly to create). */
+    private static final ReadCallback READ = new ReadCallback();
+
+    private static final class Source {
+        final byte[] data;
+        int pos;
+
+        Source(byte[] data) {
+            this.data = data;
+        }
+    }
+
+    private static final class ReadCallback extends Read_packet_Pointer_BytePointer_int {
+        @Override
+        public int call(Pointer opaque, BytePointer buf, int size) {
+            Source s = SOURCES.get(opaque.address());
+            if (s == null || s.pos >= s.data.length) {
+                return AVERROR_EOF();
+            }
+            int n = Math.min(size, s.data.length - s.pos);
+            buf.put(s.data, s.pos, n);
+            s.pos += n;
+            return n;
+        }
+    }
+
+    private final String what;
+    private final long deadlineNanos;
+    private final long id = IDS.incrementAndGet() * 4096; // a fake, aligned opaque address
+    private AVFormatContext format;
+    private AVIOContext io;
+    private AVCodecContext codec;
+    private AVPacket packet;
+    private AVFrame picture;
+    private int stream = -1;
+    private boolean audio;
+    private AVRational timeBase;
+    private boolean flushed;
+
+    /**
+     * @param what names the chunk in messages, e.g. "a 1234-byte mpegts chunk"
+     * @param deadlineNanos {@link System#nanoTime()} after which decoding stops
+     */
+    private NativeChunk(String what, long deadlineNanos) {
+        this.what = what;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Opens {@code data} as {@code formatName} and its first video stream's decoder.
+     *
+     * @throws VideoDecodeException CHUNK_UNDECODABLE or CHUNK_NOT_VIDEO, or CHUNK_TOO_SLOW
+     */
+    static NativeChunk open(byte[] data, String formatName, long deadlineNanos) {
+        NativeChunk c =
+                new NativeChunk(
+                        "a " + data.length + "-byte " + formatName + " chunk", deadlineNanos);
+        try {
+            c.openInput(data, formatName);
+            c.openDecoder();
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void openInput(byte[] data, String formatName) {
+        AVInputFormat input = av_find_input_format(formatName);
+        if (input == null) {
+            throw undecodable("FFmpeg has no demuxer " + formatName);
+        }
+        SOURCES.put(id, new Source(data));
+        format = avformat_alloc_context();
+        io =
+                avio_alloc_context(
+                        new BytePointer(av_malloc(IO_BUFFER)),
+                        IO_BUFFER,
+                        0,
+                        new Pointer() {
+                            {
+                                address = id;
+                            }
+                        },
+                        READ,
+                        null,
+                        null);
+        format.pb(io);
+        int ret = avformat_open_input(format, (String) null, input, (AVDictionary) null);
+        if (ret < 0) {
+            format = null; // freed by avformat_open_input on failure
+            throw undecodable("cannot open it as " + formatName + " (FFmpeg error " + ret + ")");
+        }
+        checkDeadline("opening");
+        ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+        if (ret < 0) {
+            throw undecodable("no stream information (FFmpeg error " + ret + ")");
+        }
+        checkDeadline("reading its stream information");
+        for (int i = 0; i < format.nb_streams(); i++) {
+            AVCodecParameters par = format.streams(i).codecpar();
+            if (stream < 0 && par.codec_type() == AVMEDIA_TYPE_VIDEO && par.codec_id() != 0) {
+                stream = i;
+            } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
+                audio = true;
+            }
+        }
+    }
+
+    private void openDecoder() {
+        if (stream < 0) {
+            throw audio
+                    ? new VideoDecodeException(
+                            Reason.CHUNK_NOT_VIDEO, what + " has audio but no video")
+                    : undecodable("no video stream");
+        }
+        AVStream st = format.streams(stream);
+        timeBase = st.time_base();
+        AVCodec decoder = avcodec_find_decoder(st.codecpar().codec_id());
+        if (decoder == null) {
+            throw undecodable("no decoder for codec id " + st.codecpar().codec_id());
+        }
+        codec = avcodec_alloc_context3(decoder);
+        if (avcodec_parameters_to_context(codec, st.codecpar()) < 0) {
+            throw undecodable("cannot copy the video stream's parameters");
+        }
+        codec.thread_count(0);
+        AVDictionary options = new AVDictionary(null);
+        // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
+        av_dict_set(options, "err_detect", "explode", 0);
+        int ret = avcodec_open2(codec, decoder, options);
+        av_dict_free(options);
+        if (ret < 0) {
+            throw undecodable("cannot open the video decoder (FFmpeg error " + ret + ")");
+        }
+        packet = av_packet_alloc();
+        picture = av_frame_alloc();
+    }
+
+    /**
+     * The next decoded picture (valid until the next call), or null at the end of the chunk. Each
+     * pass either returns a picture or consumes input, and after the flush packet nothing is read
+     * again, so the loop ends on any input.
+     *
+     * @throws VideoDecodeException CHUNK_TOO_SLOW past the deadline
+     */
+    AVFrame next() {
+        while (true) {
+            checkDeadline("decoding");
+            int ret = avcodec_receive_frame(codec, picture);
+            if (ret >= 0) {
+                return picture;
+            }
+            if (flushed) {
+                return null; // drained, or an error after the flush: the chunk is over
+            }
+            feed(); // the decoder wants input (or skipped a damaged packet): read on
+        }
+    }
+
+    /** Sends the next video packet, or the flush packet at the end of the input. */
+    private void feed() {
+        while (true) {
+            checkDeadline("demuxing");
+            if (av_read_frame(format, packet) < 0) {
+                flushed = true;
+                avcodec_send_packet(codec, null); // drain what the decoder holds
+                return;
+            }
+            boolean video = packet.stream_index() == stream;
+            if (video) {
+                avcodec_send_packet(codec, packet); // a packet that fails to decode is skipped
+            }
+            av_packet_unref(packet);
+            if (video) {
+                return;
+            }
+        }
+    }
+
+    /** A picture's presentation time in microseconds of the stream's clock. */
+    long timestampUs(AVFrame f) {
+        long pts = f.best_effort_timestamp();
+        return 1000000L * pts * timeBase.num() / timeBase.den();
+    }
+
+    private void checkDeadline(String doing) {
+        if (System.nanoTime() > deadlineNanos) {
+            throw new VideoDecodeException(
+                    Reason.CHUNK_TOO_SLOW,
+                    what + " passed its decoding deadline while " + doing + "; dropped");
+        }
+    }
+
+    private VideoDecodeException undecodable(String why) {
+        return new VideoDecodeException(Reason.CHUNK_UNDECODABLE, what + ": " + why);
+    }
+
+    @Override
+    public void close() {
+        if (picture != null) {
+            av_frame_free(picture);
+            picture = null;
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (codec != null) {
+            avcodec_free_context(codec);
+            codec = null;
+        }
+        if (format != null) {
+            avformat_close_input(format);
+            format = null;
+        }
+        if (io != null) {
+            av_free(io.buffer());
+            avio_context_free(io);
+            io = null;
+        }
+        SOURCES.remove(id);
+    }
+}
