@@ -2,6 +2,7 @@ package io.vigil.cli;
 
 import io.vigil.cli.bench.BenchCommand;
 import io.vigil.cli.bench.DecodeBenchCommand;
+import io.vigil.cli.bench.FuzzDecodeCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             ModelBenchCommand.class,
             DecodeBenchCommand.class,
+            FuzzDecodeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {

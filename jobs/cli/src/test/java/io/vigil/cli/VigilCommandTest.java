@@ -40,6 +40,7 @@ class VigilCommandTest {
                 "bench --streams x",
                 "bench-decode --rounds 0 x.ts",
                 "bench-decode",
+                "fuzz-decode --minutes 0",
                 "demo --duration 1",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {
