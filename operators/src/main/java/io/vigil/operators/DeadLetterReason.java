@@ -7,6 +7,12 @@ package io.vigil.operators;
 public enum DeadLetterReason {
     /** The Kafka record's value is not a valid Avro record of the topic's schema. */
     RECORD_MALFORMED,
+    /**
+     * A well-formed record that breaks a rule at the edge: a stream id that is empty, too long, not
+     * valid UTF-8 or has control characters; a Kafka key that is not its streamId; a negative seq;
+     * media times below 0 or ending before they start.
+     */
+    RECORD_INVALID,
     /** The chunk's data is larger than {@code vigil.chunk.max-size} (1 MB). */
     CHUNK_OVERSIZED,
     /** A chunk with a seq already processed for its stream; dropped. */

@@ -47,7 +47,13 @@ import org.slf4j.LoggerFactory;
  * received. After a chunk with {@code last = true} the stream's decoder state is cleared (the id
  * may start again from seq 0) and an end-of-stream marker goes downstream.
  *
- * <p>Keyed state: next expected seq, the sampler's next sample time, skipped seqs.
+ * <p>Media time: a chunk that starts before the previous chunk of its stream is a {@code
+ * CHUNK_OUT_OF_ORDER} dead letter (the memory cannot go back in time, and its frames would
+ * otherwise all fall behind the sampler unseen); a stream restarts its clock only after a chunk
+ * marked last.
+ *
+ * <p>Keyed state: next expected seq, the sampler's next sample time, skipped seqs, the last chunk's
+ * media start.
  */
 public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvelope, StreamFrame> {
     private static final long serialVersionUID = 1L;
@@ -70,6 +76,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     private transient ValueState<Long> nextSeq;
     private transient ValueState<Long> nextSampleMs;
     private transient ValueState<long[]> skipped;
+    private transient ValueState<Long> lastStartMs;
 
     /**
      * @param modelDir the model folder (only its manifest is read: frame size, normalisation)
@@ -109,6 +116,12 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                         .getState(
                                 StateTtl.apply(
                                         new ValueStateDescriptor<>("nextSampleMs", Types.LONG),
+                                        idleTtl));
+        lastStartMs =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>("lastStartMs", Types.LONG),
                                         idleTtl));
         skipped =
                 getRuntimeContext()
@@ -173,13 +186,29 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                             streamId, expected, seq, seq - expected));
         }
         nextSeq.update(seq + 1);
-        decodeAndSample(in, ctx, out);
+        Long previousStart = lastStartMs.value();
+        if (previousStart != null && chunk.getMediaStartMs() < previousStart) {
+            metrics.outOfOrder.inc();
+            dead(
+                    ctx,
+                    in,
+                    DeadLetterReason.CHUNK_OUT_OF_ORDER,
+                    String.format(
+                            "media time runs backwards in %s: chunk #%d starts at %d ms, before"
+                                    + " the previous chunk's %d ms; dropped (a stream restarts its"
+                                    + " clock only after a chunk marked last)",
+                            streamId, seq, chunk.getMediaStartMs(), previousStart));
+        } else {
+            lastStartMs.update(chunk.getMediaStartMs());
+            decodeAndSample(in, ctx, out);
+        }
         if (chunk.getLast()) {
             metrics.streamsEnded.inc();
             out.collect(StreamFrame.end(streamId, seq, chunk.getMediaEndMs()));
             nextSeq.clear();
             nextSampleMs.clear();
             skipped.clear();
+            lastStartMs.clear();
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Why a question cannot be answered, as a plain sentence for {@code Answer.text}. The checks in
- * order: empty, too long, no memory for the stream, no words, unknown words, an as-of time the
- * memory cannot serve. The question is tokenized once, here, and the tokens go on to the generator.
+ * order: empty, not valid UTF-8 (Avro reads invalid bytes as U+FFFD), too long, no memory for the
+ * stream, no words, unknown words, an as-of time the memory cannot serve. The question is tokenized
+ * once, here, and the tokens go on to the generator.
  */
 public final class QuestionCheck {
     private QuestionCheck() {}
@@ -42,6 +43,9 @@ public final class QuestionCheck {
             long lastFrameMs) {
         if (text == null || text.isBlank()) {
             return Verdict.no("The question is empty.");
+        }
+        if (text.indexOf('\uFFFD') >= 0) {
+            return Verdict.no("The question is not valid UTF-8 text.");
         }
         if (text.length() > maxChars) {
             return Verdict.no(

@@ -35,7 +35,23 @@ public class QuestionDeserializer implements KafkaRecordDeserializationSchema<Qu
     public QuestionEnvelope toEnvelope(
             String topic, int partition, long offset, byte[] key, byte[] value) {
         try {
-            return QuestionEnvelope.of(topic, partition, offset, decoder.decode(value));
+            Question q = decoder.decode(value);
+            String invalid = RecordCheck.streamId(q.getStreamId());
+            if (invalid == null) {
+                invalid = RecordCheck.key(key, q.getStreamId());
+            }
+            if (invalid != null) {
+                return QuestionEnvelope.dead(
+                        DeadLetters.of(
+                                topic,
+                                partition,
+                                offset,
+                                VideoChunkDeserializer.keyText(key),
+                                DeadLetterReason.RECORD_INVALID,
+                                invalid,
+                                value));
+            }
+            return QuestionEnvelope.of(topic, partition, offset, q);
         } catch (AvroCodec.Malformed e) {
             return QuestionEnvelope.dead(
                     DeadLetters.of(

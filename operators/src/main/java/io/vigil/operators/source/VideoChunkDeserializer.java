@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Kafka value bytes → {@link ChunkEnvelope}; never throws. Bytes that are not a {@link VideoChunk}
  * become a {@code RECORD_MALFORMED} dead letter (streamId from the Kafka key when it is UTF-8
- * text); a chunk whose data exceeds the size limit becomes {@code CHUNK_OVERSIZED}.
+ * text); a chunk that breaks a {@link RecordCheck} rule (stream id, key, seq, media times) becomes
+ * {@code RECORD_INVALID}; a chunk whose data exceeds the size limit becomes {@code
+ * CHUNK_OVERSIZED}.
  */
 public class VideoChunkDeserializer implements KafkaRecordDeserializationSchema<ChunkEnvelope> {
     private static final long serialVersionUID = 1L;
@@ -54,6 +56,24 @@ public class VideoChunkDeserializer implements KafkaRecordDeserializationSchema<
                             keyText(key),
                             DeadLetterReason.RECORD_MALFORMED,
                             e.getMessage(),
+                            value));
+        }
+        String invalid = RecordCheck.streamId(chunk.getStreamId());
+        if (invalid == null) {
+            invalid = RecordCheck.key(key, chunk.getStreamId());
+        }
+        if (invalid == null) {
+            invalid = RecordCheck.chunk(chunk);
+        }
+        if (invalid != null) {
+            return ChunkEnvelope.dead(
+                    DeadLetters.of(
+                            topic,
+                            partition,
+                            offset,
+                            keyText(key),
+                            DeadLetterReason.RECORD_INVALID,
+                            invalid,
                             value));
         }
         int size = chunk.getData().remaining();

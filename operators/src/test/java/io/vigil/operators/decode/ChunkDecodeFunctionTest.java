@@ -135,6 +135,30 @@ class ChunkDecodeFunctionTest {
     }
 
     @Test
+    void aChunkWhoseMediaTimeRunsBackwardsIsADeadLetterAndLaterOnesGoOn() throws Exception {
+        send(c0, 10); // 0-2000 ms
+        send(c1, 11); // 2000-4000 ms
+        VideoChunk backwards =
+                TestChunks.chunk(
+                        "cam",
+                        2,
+                        TestChunks.chunk("cam", 0, 1, FPS, 2, false).getData().array(),
+                        0,
+                        2000,
+                        false);
+        send(backwards, 12);
+        VideoChunk onward = TestChunks.chunk("cam", 3, 2, FPS, 2, true); // 6000-8000 ms
+        send(onward, 13);
+        assertThat(deadLetters())
+                .extracting(DeadLetter::getReason)
+                .containsExactly("CHUNK_OUT_OF_ORDER");
+        assertThat(deadLetters().get(0).getMessage()).contains("runs backwards");
+        assertThat(frames())
+                .extracting(f -> f.endOfStream ? -1L : f.ptsMs)
+                .containsExactly(0L, 1000L, 2000L, 3000L, 6000L, 7000L, -1L);
+    }
+
+    @Test
     void aTruncatedChunkIsADeadLetter() throws Exception {
         byte[] data = new byte[(c0.getData().remaining() / 3 / 188) * 188 + 100]; // cut mid-packet
         c0.getData().duplicate().get(data);

@@ -3,15 +3,12 @@ package io.vigil.operators.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.operators.TestChunks;
+import io.vigil.schemas.AvroCodec;
 import io.vigil.schemas.Question;
 import io.vigil.schemas.VideoChunk;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
@@ -20,17 +17,64 @@ class DeserializerTest {
     private final QuestionDeserializer questions = new QuestionDeserializer();
 
     @SuppressWarnings("unchecked")
-    static <T extends SpecificRecord> byte[] avro(T record) throws Exception {
-        var w = new SpecificDatumWriter<T>((Class<T>) record.getClass());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, null);
-        w.write(record, e);
-        e.flush();
-        return out.toByteArray();
+    static <T extends SpecificRecord> byte[] avro(T record) {
+        return AvroCodec.of((Class<T>) record.getClass()).encode(record);
     }
 
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void chunksThatBreakAnEdgeRuleAreInvalidWithTheRuleSaid() throws Exception {
+        String[][] cases = {
+            {"", "0", "0", "1000", "empty streamId"},
+            {"cam\uFFFD", "0", "0", "1000", "not valid UTF-8"},
+            {"cam\u202Eevil", "0", "0", "1000", "control character (U+202E"},
+            {"cam\u0000", "0", "0", "1000", "control character (U+0000"},
+            {"x".repeat(201), "0", "0", "1000", "201 characters"},
+            {"cam", "-1", "0", "1000", "seq -1 is negative"},
+            {"cam", "0", "-2000", "0", "media times -2000-0 ms"},
+            {"cam", "0", "5000", "4000", "media times 5000-4000 ms"},
+        };
+        for (String[] c : cases) {
+            VideoChunk chunk =
+                    TestChunks.chunk(
+                            c[0],
+                            Long.parseLong(c[1]),
+                            new byte[100],
+                            Long.parseLong(c[2]),
+                            Long.parseLong(c[3]),
+                            false);
+            ChunkEnvelope e = chunks.toEnvelope("t", 0, 5, null, avro(chunk));
+            assertThat(e.isDead()).as(c[4]).isTrue();
+            assertThat(e.deadLetter.getReason()).isEqualTo("RECORD_INVALID");
+            assertThat(e.deadLetter.getMessage()).contains(c[4]);
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotTheStreamIdIsInvalidAndNoKeyIsFine() throws Exception {
+        byte[] value = avro(TestChunks.chunk("cam-1", 0, new byte[100], 0, 1000, false));
+        ChunkEnvelope wrong = chunks.toEnvelope("t", 0, 5, key("cam-2"), value);
+        assertThat(wrong.deadLetter.getReason()).isEqualTo("RECORD_INVALID");
+        assertThat(wrong.deadLetter.getMessage()).contains("Kafka key");
+        assertThat(chunks.toEnvelope("t", 0, 6, null, value).isDead()).isFalse();
+        Question q = question("q1", "");
+        assertThat(questions.toEnvelope("q", 0, 1, null, avro(q)).deadLetter.getReason())
+                .isEqualTo("RECORD_INVALID");
+        Question ok = question("q2", "cam-1");
+        assertThat(questions.toEnvelope("q", 0, 2, key("cam-9"), avro(ok)).isDead()).isTrue();
+        assertThat(questions.toEnvelope("q", 0, 3, key("cam-1"), avro(ok)).isDead()).isFalse();
+    }
+
+    private static Question question(String id, String streamId) {
+        return Question.newBuilder()
+                .setQuestionId(id)
+                .setStreamId(streamId)
+                .setText("what entered first")
+                .setAskedAtMs(1L)
+                .build();
     }
 
     @Test
