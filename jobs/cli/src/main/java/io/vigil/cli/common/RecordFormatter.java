@@ -5,9 +5,34 @@ import io.vigil.schemas.Caption;
 import io.vigil.schemas.DeadLetter;
 import java.util.Locale;
 
-/** One readable line per record, for {@code vigil tail}, {@code vigil ask} and the demo. */
+/**
+ * One readable line per record, for {@code vigil tail}, {@code vigil ask} and the demo. Text from
+ * the topics (ids, captions, answers, messages) is printed {@link #escaped}: a record can never
+ * move the cursor, reverse the line or hide text in a terminal.
+ */
 public final class RecordFormatter {
     private RecordFormatter() {}
+
+    /**
+     * {@code s} with control, bidirectional-control and U+FFFD characters (and the backslash)
+     * written as a backslash, "u" and four hex digits; null as "-".
+     */
+    public static String escaped(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bidi = (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+            if (Character.isISOControl(c) || bidi || c == '\uFFFD' || c == '\\') {
+                b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
 
     /** {@code 1:02.5} for 62,500 ms; {@code 1:02:03.0} past an hour. */
     public static String mediaTime(long ms) {
@@ -26,10 +51,10 @@ public final class RecordFormatter {
         return String.format(
                 Locale.ROOT,
                 "%-12s %s-%s  %s   (%s%d frames, %s)",
-                c.getStreamId(),
+                escaped(c.getStreamId()),
                 mediaTime(c.getSegmentStartMs()),
                 mediaTime(c.getSegmentEndMs()),
-                c.getText(),
+                escaped(c.getText()),
                 confidence(c.getConfidence()),
                 c.getFramesSeen(),
                 c.getModelId());
@@ -39,11 +64,11 @@ public final class RecordFormatter {
         return String.format(
                 Locale.ROOT,
                 "%-12s %s %s   (%squestion %s, %d frames, %s)",
-                a.getStreamId(),
+                escaped(a.getStreamId()),
                 a.getAnswered() ? "A:" : "no answer:",
-                a.getText(),
+                escaped(a.getText()),
                 confidence(a.getConfidence()),
-                a.getQuestionId(),
+                escaped(a.getQuestionId()),
                 a.getFramesSeen(),
                 a.getModelId());
     }
@@ -57,9 +82,9 @@ public final class RecordFormatter {
         return String.format(
                 Locale.ROOT,
                 "%-12s %s %s  (%s/%d@%d, %d bytes shown)",
-                d.getStreamId() == null ? "-" : d.getStreamId(),
-                d.getReason(),
-                d.getMessage(),
+                escaped(d.getStreamId()),
+                escaped(d.getReason()),
+                escaped(d.getMessage()),
                 d.getSourceTopic(),
                 d.getPartition(),
                 d.getOffset(),

@@ -44,4 +44,14 @@ class RecordFormatterTest {
         assertThat(RecordFormatter.answer(a))
                 .contains("A: a red car   (p 0.50, question q-42, 64 frames, vigil-tiny@2)");
     }
+
+    @Test
+    void controlAndBidiCharactersFromATopicArePrintedEscaped() {
+        assertThat(RecordFormatter.escaped("cam\u202Eevil\u0000\n\uFFFD\\ok"))
+                .isEqualTo("cam\\u202Eevil\\u0000\\u000A\\uFFFD\\u005Cok");
+        assertThat(RecordFormatter.escaped("caf\u00e9 cam-1")).isEqualTo("caf\u00e9 cam-1");
+        assertThat(RecordFormatter.caption(caption().setStreamId("a\u001B[2Jb").build()))
+                .startsWith("a\\u001B[2Jb")
+                .doesNotContain("\u001B");
+    }
 }
