@@ -130,4 +130,22 @@ class VideoChunkerTest {
         }
         return frames;
     }
+
+    @Test
+    void aFileThatIsNoVideoIsOneClearSentence(@TempDir Path dir) throws Exception {
+        Path junk = dir.resolve("random.bin");
+        java.nio.file.Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        Path empty = dir.resolve("empty.mp4");
+        java.nio.file.Files.write(empty, new byte[0]);
+        for (Path p : new Path[] {junk, empty}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> VideoChunker.chunkAll(p.toString(), ChunkerOptions.defaults("x")))
+                    .isInstanceOf(VideoSourceException.class)
+                    .hasMessage(
+                            "cannot open "
+                                    + p
+                                    + ": not a video FFmpeg can read (Invalid data found when"
+                                    + " processing input)");
+        }
+    }
 }
