@@ -153,12 +153,12 @@ final class NativeChunk implements AutoCloseable {
         int ret = avformat_open_input(format, (String) null, input, (AVDictionary) null);
         if (ret < 0) {
             format = null; // freed by avformat_open_input on failure
-            throw undecodable("cannot open it as " + formatName + " (FFmpeg error " + ret + ")");
+            throw undecodable("cannot open it as " + formatName + ": " + FfmpegError.text(ret));
         }
         checkDeadline("opening");
         ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
         if (ret < 0) {
-            throw undecodable("no stream information (FFmpeg error " + ret + ")");
+            throw undecodable("no stream information: " + FfmpegError.text(ret));
         }
         checkDeadline("reading its stream information");
         for (int i = 0; i < format.nb_streams(); i++) {
@@ -195,7 +195,7 @@ final class NativeChunk implements AutoCloseable {
         int ret = avcodec_open2(codec, decoder, options);
         av_dict_free(options);
         if (ret < 0) {
-            throw undecodable("cannot open the video decoder (FFmpeg error " + ret + ")");
+            throw undecodable("cannot open the video decoder: " + FfmpegError.text(ret));
         }
         packet = av_packet_alloc();
         picture = av_frame_alloc();

@@ -42,37 +42,13 @@ public final class SourceOpener {
         } catch (FrameGrabber.Exception e) {
             close(grabber);
             throw new VideoSourceException(
-                    "cannot open " + source + ": " + ffmpegReason(e.getMessage()), e);
+                    "cannot open " + source + ": " + FfmpegError.fromMessage(e.getMessage()), e);
         }
         if (!grabber.hasVideo()) {
             close(grabber);
             throw new VideoSourceException(source + " has no video stream");
         }
         return grabber;
-    }
-
-    /**
-     * JavaCV's "avformat_open_input() error -1094995529: Could not open input … (Has setFormat()
-     * been called?)" as FFmpeg's own words for the error code, e.g. "not a video FFmpeg can read
-     * (Invalid data found when processing input)"; other messages unchanged.
-     */
-    static String ffmpegReason(String message) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("error (-\\d+)").matcher(String.valueOf(message));
-        if (!m.find()) {
-            return String.valueOf(message);
-        }
-        int code = Integer.parseInt(m.group(1));
-        byte[] text = new byte[256];
-        String words =
-                org.bytedeco.ffmpeg.global.avutil.av_strerror(code, text, text.length) == 0
-                        ? new String(text, java.nio.charset.StandardCharsets.UTF_8).trim()
-                        : "FFmpeg error " + code;
-        int end = words.indexOf('\0');
-        words = end >= 0 ? words.substring(0, end) : words;
-        return code == org.bytedeco.ffmpeg.global.avutil.AVERROR_INVALIDDATA()
-                ? "not a video FFmpeg can read (" + words + ")"
-                : words + " (FFmpeg error " + code + ")";
     }
 
     /** A file's length in ms as FFmpeg reports it, or -1 when unknown (a live source). */
