@@ -1,0 +1,310 @@
+"""Staged recipe on simulated detector-space data (see README.md):
+  head     CamHead + AuxHead on per-frame targets (counts and x/y histograms per kind)
+  tokens   cache the frozen head's tokens for every training frame
+  decoder  MambaDecoder on token sequences; caption and question branches from copies of the
+           live state at sampled instants (teacher forcing)
+  eval     held-out simulated videos: caption exact match (every sample) and QA accuracy
+
+python -m vigil_real.train head|tokens|decoder|eval --work DIR ...
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import data, grammar as g, sim
+from .model import AuxHead, CamHead, MambaDecoder
+
+torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def adamw(model, lr):
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and not n.endswith("A_log")]
+    rest = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and not n.endswith("A_log"))]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
+                              {"params": rest, "weight_decay": 0.0}], lr=lr)
+
+
+def lr_at(lr, it, warm, frac):
+    return lr * min(1.0, (it + 1) / warm) * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
+
+
+# ------------------------------------------------------------------ head
+def train_head(ds, minutes, bs=128, lr=2e-3):
+    rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11))
+    aux = torch.from_numpy(ds["aux"].reshape(-1, sim.AUX))
+    head, auxh = CamHead(), AuxHead()
+    params = list(head.parameters()) + list(auxh.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    cnt = torch.zeros(sim.AUX, dtype=torch.bool)
+    cnt[::1 + sim.XB + sim.YB] = True  # the count entries
+    w = torch.where(cnt, 2.0, 1.0)
+    t0, it = time.time(), 0
+    while time.time() - t0 < 60 * minutes:
+        for gp in opt.param_groups:
+            gp["lr"] = lr_at(lr, it, 50, (time.time() - t0) / (60 * minutes))
+        idx = torch.randint(0, rows.shape[0], (bs,))
+        x, y = rows[idx].float(), aux[idx].float()
+        loss = (F.smooth_l1_loss(auxh(head(x)), y, reduction="none") * w).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if it % 100 == 0:
+            log(f"head it {it} loss {loss.item():.4f}")
+        it += 1
+    return head, auxh, it
+
+
+@torch.no_grad()
+def eval_head(head, auxh, ds, n=4000):
+    rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11)[:n]).float()
+    aux = torch.from_numpy(ds["aux"].reshape(-1, sim.AUX)[:n]).float()
+    pred = auxh(head(rows))
+    i = torch.arange(0, sim.AUX, 1 + sim.XB + sim.YB)
+    pc, tc = pred[:, i].round(), aux[:, i]
+    return {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
+            "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
+            "person_count_within1": float(((pc[:, 0] - tc[:, 0]).abs() <= 1).float().mean())}
+
+
+@torch.no_grad()
+def encode(head, rows, bs=2048):
+    flat = torch.from_numpy(rows.reshape(-1, rows.shape[-2], 11))
+    out = torch.cat([head(flat[i:i + bs].float()) for i in range(0, len(flat), bs)])
+    return out.reshape(rows.shape[0], rows.shape[1], -1)
+
+
+# ------------------------------------------------------------------ decoder
+def text_batch(items):
+    S = max(len(i) for i, _ in items)
+    inp = torch.zeros(len(items), S, dtype=torch.long)
+    tgt = torch.full((len(items), S), -100, dtype=torch.long)
+    for j, (i, t) in enumerate(items):
+        inp[j, :len(i)] = torch.tensor(i)
+        tgt[j, :len(t)] = torch.tensor(t)
+    return inp, tgt
+
+
+def cap_item(c):
+    w = g.encode(c)
+    return [g.CAP] + w, w + [g.EOS]
+
+
+def qa_item(q, a):
+    qi, ai = g.encode(q), g.encode(a)
+    return [g.Q] + qi + [g.A] + ai, [-100] * (len(qi) + 1) + ai + [g.EOS]
+
+
+def batch(rng, objs_list, bs, tmin, tmax, n_cap=2, n_q=3):
+    T = int(rng.integers(tmin, tmax + 1))
+    vids = rng.integers(0, len(objs_list), bs)
+    cb, ck, caps, qb, qk, qas = [], [], [], [], [], []
+    for j, v in enumerate(vids):
+        objs = objs_list[v]
+        for k in rng.integers(0, T, n_cap):
+            cb.append(j), ck.append(int(k)), caps.append(cap_item(sim.caption(objs, int(k))))
+        for n in range(n_q):
+            k = int(T - 1 - rng.integers(0, 4)) if n == 0 else int(rng.integers(0, T))
+            q, a, _ = sim.sample_question(rng, objs, k)
+            qb.append(j), qk.append(k), qas.append(qa_item(q, a))
+    br = lambda b, k, it: (torch.tensor(b), torch.tensor(k), *text_batch(it))
+    return torch.from_numpy(vids), T, br(cb, ck, caps), br(qb, qk, qas)
+
+
+def decoder_loss(dec, x, caps, qas):
+    B, T, _ = x.shape
+    u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long), torch.ones(B, T))
+    c0, h0 = dec.zero_state(B)
+    _, _, per = dec(u, c0, h0, keep_states=True)
+    out = []
+    for b_idx, k_idx, inp, tgt in (caps, qas):
+        cs, hs = per[0][:, b_idx, k_idx], per[1][:, b_idx, k_idx]
+        ut = dec.inputs(torch.zeros(inp.shape[0], inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
+        logits, _, _ = dec(ut, cs, hs)
+        out.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100))
+    return out
+
+
+def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax=64, seed=0,
+                  token_noise=0.05, save=None):
+    rng = np.random.default_rng(seed)
+    opt = adamw(dec, lr)
+    t0, it, saved = time.time(), 0, time.time()
+    while time.time() - t0 < 60 * minutes:
+        for gp in opt.param_groups:
+            gp["lr"] = lr_at(lr, it, 100, (time.time() - t0) / (60 * minutes))
+        vids, T, caps, qas = batch(rng, objs_list, bs, tmin, min(tmax, tokens.shape[1]))
+        x = tokens[vids, :T].float()
+        x = x + token_noise * torch.randn_like(x)
+        l_cap, l_qa = decoder_loss(dec, x, caps, qas)
+        opt.zero_grad()
+        (l_cap + l_qa).backward()
+        torch.nn.utils.clip_grad_norm_(dec.parameters(), 1.0)
+        opt.step()
+        if it % 25 == 0:
+            log(f"dec it {it} T {T} cap {l_cap.item():.4f} qa {l_qa.item():.4f}")
+        if save and time.time() - saved > 180:
+            save_decoder(dec, save)
+            saved = time.time()
+        it += 1
+    return dec, it
+
+
+def save_decoder(dec, path):
+    torch.save({"config": dec.config, "vocab": len(g.VOCAB), "dec": dec.state_dict()}, path)
+
+
+def load_decoder(path):
+    sd = torch.load(path, map_location="cpu", weights_only=False)
+    dec = MambaDecoder(sd["vocab"], **{k: sd["config"][k] for k in ("layers", "d_inner", "d_state", "d_conv")})
+    dec.load_state_dict(sd["dec"])
+    return dec.eval()
+
+
+# ------------------------------------------------------------------ greedy + eval
+@torch.no_grad()
+def greedy(dec, c, h, prompts, max_len=40):
+    """c, h [L, n, ...] states; prompts: n lists of ids -> n decoded strings."""
+    n = len(prompts)
+    D = dec.frame_proj.in_features
+    P = max(len(p) for p in prompts)
+    # run prompts of equal length together; left-pad by grouping on length
+    out = [None] * n
+    for plen in sorted(set(len(p) for p in prompts)):
+        sel = [i for i in range(n) if len(prompts[i]) == plen]
+        cc, hh = c[:, sel], h[:, sel]
+        ids = torch.tensor([prompts[i] for i in sel])
+        for t in range(plen):
+            lg, cc, hh = dec.step(torch.zeros(len(sel), D), ids[:, t], torch.zeros(len(sel)), cc, hh)
+        words = [[] for _ in sel]
+        done = torch.zeros(len(sel), dtype=torch.bool)
+        for _ in range(max_len + 1):
+            nxt = lg.argmax(-1)
+            for j in range(len(sel)):
+                if not done[j]:
+                    if nxt[j].item() == g.EOS or len(words[j]) == max_len:
+                        done[j] = True
+                    else:
+                        words[j].append(nxt[j].item())
+            if done.all():
+                break
+            lg, cc, hh = dec.step(torch.zeros(len(sel), D), nxt, torch.zeros(len(sel)), cc, hh)
+        for j, i in enumerate(sel):
+            out[i] = g.decode(words[j])
+    del P
+    return out
+
+
+@torch.no_grad()
+def evaluate(head, dec, ds, videos=60, qper=14, seed=123, cap_every=1):
+    rng = np.random.default_rng(seed)
+    tok = encode(head, ds["rows"][:videos])
+    V, T, _ = tok.shape
+    u = dec.inputs(tok, torch.zeros(V, T, dtype=torch.long), torch.ones(V, T))
+    c0, h0 = dec.zero_state(V)
+    _, _, per = dec(u, c0, h0, keep_states=True)
+    cap_ok, cap_n, person_ok, person_n = 0, 0, 0, 0
+    qa = {t: [0, 0] for t in g.QTYPES}
+    examples = []
+    for v in range(V):
+        objs = ds["objs"][v]
+        ks = list(range(0, T, cap_every))
+        got = greedy(dec, per[0][:, v, ks], per[1][:, v, ks], [[g.CAP]] * len(ks))
+        for k, s in zip(ks, got):
+            truth = sim.caption(objs, k)
+            cap_ok += s == truth
+            cap_n += 1
+            person_ok += _people(s) == _people(truth)
+            person_n += 1
+            if v < 3 and k % 20 == 19:
+                examples.append({"video": v, "k": k, "truth": truth, "got": s})
+        qs = []
+        for n in range(qper):
+            qt = g.QTYPES[n % len(g.QTYPES)]
+            k = T - 1 if n < len(g.QTYPES) else int(rng.integers(0, T))
+            qs.append((k, *sim.sample_question(rng, objs, k, qt)))
+        ans = greedy(dec, per[0][:, v, [q[0] for q in qs]], per[1][:, v, [q[0] for q in qs]],
+                     [[g.Q] + g.encode(q[1]) + [g.A] for q in qs])
+        for (k, q, a, t), got_a in zip(qs, ans):
+            qa[t][0] += got_a == a
+            qa[t][1] += 1
+            if v < 2:
+                examples.append({"video": v, "k": k, "q": q, "truth": a, "got": got_a})
+    r = {"videos": V, "samples": T, "caption_exact": cap_ok / cap_n, "caption_n": cap_n,
+         "caption_person_count_exact": person_ok / person_n,
+         "qa": sum(a for a, _ in qa.values()) / sum(n for _, n in qa.values()),
+         "qa_by_type": {t: round(a / max(n, 1), 4) for t, (a, n) in qa.items()},
+         "qa_n": sum(n for _, n in qa.values())}
+    return r, examples
+
+
+def _people(cap):
+    w = cap.split()
+    for i in range(1, len(w)):
+        if w[i] in ("people", "person") and (i == 1 or w[i - 2] == "and"):
+            return w[i - 1]
+    return "zero"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("stage", choices=["head", "tokens", "decoder", "eval"])
+    p.add_argument("--work", default="/work/runs_real")
+    p.add_argument("--train", default="train.pkl")
+    p.add_argument("--heldout", default="heldout.pkl")
+    p.add_argument("--minutes", type=float, default=5)
+    p.add_argument("--bs", type=int, default=12)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--d-state", type=int, default=8)
+    p.add_argument("--layers", type=int, default=3)
+    p.add_argument("--resume", default=None)
+    p.add_argument("--dec-name", default="dec.pt")
+    p.add_argument("--eval-videos", type=int, default=60)
+    a = p.parse_args()
+    W = lambda f: os.path.join(a.work, f)
+    if a.stage == "head":
+        torch.manual_seed(0)
+        ds = data.load(W(a.train))
+        head, auxh, its = train_head(ds, a.minutes)
+        r = eval_head(head, auxh, data.load(W(a.heldout)))
+        log("head held-out", json.dumps(r), "iters", its)
+        torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its},
+                   W("head.pt"))
+    if a.stage == "tokens":
+        head = CamHead()
+        head.load_state_dict(torch.load(W("head.pt"))["head"])
+        head.eval()
+        t = time.time()
+        tok = encode(head, data.load(W(a.train))["rows"])
+        torch.save(tok.half(), W("tokens.pt"))
+        log("tokens", tuple(tok.shape), f"{time.time() - t:.0f} s")
+    if a.stage == "decoder":
+        torch.manual_seed(0)
+        tok = torch.load(W("tokens.pt"))
+        objs = data.load(W(a.train))["objs"]
+        dec = load_decoder(a.resume).train() if a.resume else MambaDecoder(len(g.VOCAB), layers=a.layers, d_state=a.d_state)
+        t = time.time()
+        dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, save=W(a.dec_name))
+        save_decoder(dec, W(a.dec_name))
+        log(f"decoder done {its} iters in {time.time() - t:.0f} s")
+    if a.stage == "eval":
+        head = CamHead()
+        head.load_state_dict(torch.load(W("head.pt"))["head"])
+        head.eval()
+        dec = load_decoder(W(a.dec_name))
+        r, ex = evaluate(head, dec, data.load(W(a.heldout)), videos=a.eval_videos)
+        log("held-out", json.dumps(r))
+        with open(W("eval_" + a.dec_name.replace(".pt", ".json")), "w") as f:
+            json.dump({"eval": r, "examples": ex}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
