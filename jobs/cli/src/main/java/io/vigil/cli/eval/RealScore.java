@@ -20,6 +20,7 @@ final class RealScore {
     private int captions;
     private int malformedCaptions;
     private int movingVehicleCaptions;
+    private int directionsNamed; // person directions named, summed over captions
     private int crossings;
     private int directionRight;
     private String appeared = "";
@@ -37,7 +38,14 @@ final class RealScore {
         if (s.parsed().namesAMovingVehicle()) {
             movingVehicleCaptions++;
         }
+        for (String d : DIRECTIONS) {
+            if (s.parsed().moving("person", d) > 0) {
+                directionsNamed++;
+            }
+        }
     }
+
+    private static final String[] DIRECTIONS = {"left", "right", "up", "down"};
 
     void instant(RealReference.Instant at, RealFootageEvaluator.Said s, int answered) {
         instants++;
@@ -94,7 +102,9 @@ final class RealScore {
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
                         + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
                         + " grammar)%ncrossing people whose direction the captions give: %d/%d"
-                        + " (%.1f %%)%n\"%s\": %s (reference %d, %d-%d)%n",
+                        + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
+                        + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
+                        + " %d-%d)%n",
                 SLACK,
                 captionCountRight,
                 instants,
@@ -108,6 +118,7 @@ final class RealScore {
                 directionRight,
                 crossings,
                 100 * rate(directionRight, crossings),
+                rate(directionsNamed, captions),
                 RealFootageEvaluator.APPEARED,
                 appeared,
                 ref.peopleTotal().estimate(),
@@ -121,6 +132,7 @@ final class RealScore {
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
                         + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
                         + "\"malformed_captions\":%d,\"crossings\":%d,\"direction\":%.4f,"
+                        + "\"directions_per_caption\":%.2f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b}",
                 ref.video().getFileName(),
                 instants,
@@ -131,6 +143,7 @@ final class RealScore {
                 malformedCaptions,
                 crossings,
                 rate(directionRight, crossings),
+                rate(directionsNamed, captions),
                 appeared.replace("\"", "'"),
                 appearedRight);
     }

@@ -73,6 +73,7 @@ class CamCaptionTest {
                 .contains("\"moving_vehicle_captions\":1")
                 .contains("\"crossings\":2")
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
+                .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
                 .contains("\"appeared_right\":true");
     }
 
