@@ -16,6 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from vigil_train.train import text_batch
+
 from . import data, grammar as g, sim
 from .model import AuxHead, CamHead, MambaDecoder
 
@@ -83,16 +85,6 @@ def encode(head, rows, bs=2048):
 
 
 # ------------------------------------------------------------------ decoder
-def text_batch(items):
-    S = max(len(i) for i, _ in items)
-    inp = torch.zeros(len(items), S, dtype=torch.long)
-    tgt = torch.full((len(items), S), -100, dtype=torch.long)
-    for j, (i, t) in enumerate(items):
-        inp[j, :len(i)] = torch.tensor(i)
-        tgt[j, :len(t)] = torch.tensor(t)
-    return inp, tgt
-
-
 def cap_item(c):
     w = g.encode(c)
     return [g.CAP] + w, w + [g.EOS]

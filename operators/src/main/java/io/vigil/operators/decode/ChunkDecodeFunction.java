@@ -105,24 +105,9 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         preprocessor = manifest.preprocessor();
         chunkDecoder = new ChunkDecoder(MAX_FRAMES_PER_CHUNK, decodeBudget);
         metrics = new ChunkDecodeMetrics(getRuntimeContext().getMetricGroup());
-        nextSeq =
-                getRuntimeContext()
-                        .getState(
-                                StateTtl.apply(
-                                        new ValueStateDescriptor<>("nextSeq", Types.LONG),
-                                        idleTtl));
-        nextSampleMs =
-                getRuntimeContext()
-                        .getState(
-                                StateTtl.apply(
-                                        new ValueStateDescriptor<>("nextSampleMs", Types.LONG),
-                                        idleTtl));
-        lastStartMs =
-                getRuntimeContext()
-                        .getState(
-                                StateTtl.apply(
-                                        new ValueStateDescriptor<>("lastStartMs", Types.LONG),
-                                        idleTtl));
+        nextSeq = longState("nextSeq");
+        nextSampleMs = longState("nextSampleMs");
+        lastStartMs = longState("lastStartMs");
         skipped =
                 getRuntimeContext()
                         .getState(
@@ -138,6 +123,12 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                 preprocessor.width(),
                 preprocessor.height(),
                 sampleFps);
+    }
+
+    /** A per-stream long under the idle TTL policy. */
+    private ValueState<Long> longState(String name) {
+        return getRuntimeContext()
+                .getState(StateTtl.apply(new ValueStateDescriptor<>(name, Types.LONG), idleTtl));
     }
 
     @Override
