@@ -12,8 +12,6 @@ import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -73,6 +71,7 @@ public class StreamMemoryFunction
 
     private transient MambaDecoder decoder;
     private transient String modelId;
+    private transient String modelKey; // id and step-graph hash: who writes this memory
     private transient TextGenerator generator;
     private transient MemoryMetrics metrics;
     private transient ValueState<byte[]> memory;
@@ -80,6 +79,9 @@ public class StreamMemoryFunction
     private transient ValueState<Long> lastFrameMs;
     private transient ValueState<Boolean> ended;
     private transient MapState<Long, byte[]> history; // segment end ms -> memory bytes then
+    private transient ValueState<String> writtenBy; // modelKey of the memory's writer
+    private transient ValueState<String> restartedWhy; // for the next caption
+    private transient AsOfMemories pastMemories;
 
     /**
      * @param modelDir the model folder
@@ -118,6 +120,7 @@ public class StreamMemoryFunction
         decoder = MambaDecoder.open(manifest, ModelOptions.defaults().withIntraOpThreads(threads));
         generator = TextGenerator.of(manifest, decoder);
         modelId = manifest.id();
+        modelKey = modelId + " step " + manifest.files().get(manifest.graphs().step());
         metrics = new MemoryMetrics(getRuntimeContext().getMetricGroup());
         memory =
                 getRuntimeContext()
@@ -156,6 +159,9 @@ public class StreamMemoryFunction
                                                 PrimitiveArrayTypeInfo
                                                         .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
                                         idleTtl));
+        pastMemories = new AsOfMemories(history, historySegments);
+        writtenBy = stringState("writtenBy");
+        restartedWhy = stringState("restartedWhy");
         LOG.info(
                 "StreamMemory open: model {} on {}, segment {} ms, state {} bytes per stream",
                 modelId,
@@ -189,6 +195,9 @@ public class StreamMemoryFunction
         decoder.stepFrames(List.of(state), new float[][] {t.token}); // [1][D] -> logits [1][V]
         byte[] updated = state.toBytes();
         memory.update(updated);
+        if (!modelKey.equals(writtenBy.value())) {
+            writtenBy.update(modelKey);
+        }
         metrics.stepMicros.update((System.nanoTime() - t0) / 1000L);
         metrics.stateBytes.update(updated.length);
         metrics.framesStepped.inc();
@@ -197,35 +206,45 @@ public class StreamMemoryFunction
     }
 
     /**
-     * The stored memory; or, when this model cannot read it (a state written by a model with other
-     * Mamba sizes, e.g. after an upgrade restored from an old savepoint), null after clearing all
-     * of the stream's keyed state (memory, segment, history): the stream then starts a fresh memory
-     * instead of failing the job, logged and counted in {@code statesReset}.
+     * The stored memory; or null, after clearing all of the stream's keyed state (memory, segment,
+     * history), when this job's model must not read it: it was written by another model (another id
+     * or step graph, e.g. an upgrade with the same sizes; memories written before the writer was
+     * recorded are read as before), or it does not fit this model's sizes, or it is unreadable. The
+     * stream then starts a fresh memory instead of failing the job or misreading another model's
+     * state: logged, counted in {@code statesReset}, and said on the stream's next Caption ({@code
+     * memoryRestarted}).
      */
-    private StreamState readOrReset(String streamId, byte[] bytes) {
-        try {
-            StreamState s = StreamState.fromBytes(bytes);
-            if (s.fits(decoder.config())) {
-                return s;
+    private StreamState readOrReset(String streamId, byte[] bytes) throws Exception {
+        String writer = writtenBy.value();
+        String why;
+        if (writer != null && !writer.equals(modelKey)) {
+            why = "its memory was written by " + writer + "; this job runs " + modelKey;
+        } else {
+            try {
+                StreamState s = StreamState.fromBytes(bytes);
+                if (s.fits(decoder.config())) {
+                    return s;
+                }
+                why = "its memory (" + s + ") does not fit model " + modelId;
+            } catch (IllegalArgumentException e) {
+                why = "its memory is unreadable (" + e.getMessage() + ")";
             }
-            LOG.warn(
-                    "Memory of stream {} ({}) does not fit model {}; starting afresh",
-                    streamId,
-                    s,
-                    modelId);
-        } catch (IllegalArgumentException e) {
-            LOG.warn(
-                    "Memory of stream {} is unreadable ({}); starting afresh",
-                    streamId,
-                    e.getMessage());
         }
+        LOG.warn("Stream {}: {}; starting afresh", streamId, why);
         metrics.statesReset.inc();
         memory.clear();
         pendingSegment.clear();
         lastFrameMs.clear();
         ended.clear();
         history.clear();
+        writtenBy.clear();
+        restartedWhy.update(why);
         return null;
+    }
+
+    private ValueState<String> stringState(String name) {
+        return getRuntimeContext()
+                .getState(StateTtl.apply(new ValueStateDescriptor<>(name, Types.STRING), idleTtl));
     }
 
     private void endStream(FrameToken t, Collector<Caption> out) throws Exception {
@@ -246,12 +265,17 @@ public class StreamMemoryFunction
 
     private Caption caption(String streamId, StreamState state, long segment, long endMs)
             throws Exception {
-        remember(endMs, state);
+        pastMemories.remember(endMs, state);
         long t0 = System.nanoTime();
         TextGenerator.Generated text = generator.generateCaption(state);
         metrics.captionMicros.update((System.nanoTime() - t0) / 1000L);
         metrics.captions.inc();
+        String restarted = restartedWhy.value();
+        if (restarted != null) {
+            restartedWhy.clear();
+        }
         return Caption.newBuilder()
+                .setMemoryRestarted(restarted)
                 .setStreamId(streamId)
                 .setSegmentStartMs(segment * segmentMs)
                 .setSegmentEndMs(endMs)
@@ -261,38 +285,6 @@ public class StreamMemoryFunction
                 .setModelId(modelId)
                 .setProducedAtMs(System.currentTimeMillis())
                 .build();
-    }
-
-    /** Keeps the memory at a segment end, dropping the oldest beyond {@code historySegments}. */
-    private void remember(long endMs, StreamState state) throws Exception {
-        if (historySegments == 0) {
-            return;
-        }
-        history.put(endMs, state.toBytes());
-        List<Long> ends = new ArrayList<>();
-        for (Long k : history.keys()) {
-            ends.add(k);
-        }
-        if (ends.size() > historySegments) {
-            Collections.sort(ends);
-            for (Long k : ends.subList(0, ends.size() - historySegments)) {
-                history.remove(k);
-            }
-        }
-    }
-
-    /**
-     * The memory for a question as of {@code asOfMs} in the past: the one kept at the latest
-     * segment end {@code E <= asOfMs + 1} (it holds the frames before E), or null.
-     */
-    private Map.Entry<Long, byte[]> pastMemory(long asOfMs) throws Exception {
-        Map.Entry<Long, byte[]> best = null;
-        for (Map.Entry<Long, byte[]> e : history.entries()) {
-            if (e.getKey() <= asOfMs + 1 && (best == null || e.getKey() > best.getKey())) {
-                best = e;
-            }
-        }
-        return best;
     }
 
     @Override
@@ -319,9 +311,9 @@ public class StreamMemoryFunction
         StreamState from = live;
         Long asOf = q.getAsOfMediaMs();
         if (why == null && asOf != null && asOf < last) {
-            Map.Entry<Long, byte[]> past = pastMemory(asOf);
+            Map.Entry<Long, byte[]> past = pastMemories.at(asOf);
             if (past == null) {
-                why = noHistory(asOf);
+                why = pastMemories.whyNone(asOf);
             } else {
                 from = StreamState.fromBytes(past.getValue());
             }
@@ -341,29 +333,6 @@ public class StreamMemoryFunction
                     .setFramesSeen(from.framesSeen());
         }
         ctx.output(ANSWERS, a.setProducedAtMs(System.currentTimeMillis()).build());
-    }
-
-    private String noHistory(long asOfMs) throws Exception {
-        if (historySegments == 0) {
-            return String.format(
-                    "Answers as of a past time (%d ms) are not kept: this job keeps no history of"
-                            + " the memory (vigil.memory.history-segments = 0). Ask without"
-                            + " asOfMediaMs.",
-                    asOfMs);
-        }
-        long oldest = Long.MAX_VALUE;
-        for (Long k : history.keys()) {
-            oldest = Math.min(oldest, k);
-        }
-        return oldest == Long.MAX_VALUE
-                ? String.format(
-                        "No history of this stream's memory is kept yet (the first is kept at the"
-                                + " end of its first segment), so it cannot answer as of %d ms.",
-                        asOfMs)
-                : String.format(
-                        "The memory's history reaches back to %d ms only (the last %d segment"
-                                + " ends); it cannot answer as of %d ms.",
-                        oldest, historySegments, asOfMs);
     }
 
     @Override

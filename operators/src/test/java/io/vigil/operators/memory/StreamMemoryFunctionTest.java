@@ -9,6 +9,7 @@ import io.vigil.operators.encode.FrameToken;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamMemoryFunctionTest {
     private static VigilModel model;
@@ -65,16 +67,16 @@ class StreamMemoryFunctionTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
             harness(Duration ttl, int history) throws Exception {
+        return harness(TestModels.dir(), ttl, history);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption>
+            harness(String modelDir, Duration ttl, int history) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(
                                 new StreamMemoryFunction(
-                                        TestModels.dir(),
-                                        Duration.ofSeconds(4),
-                                        500,
-                                        ttl,
-                                        1,
-                                        history)),
+                                        modelDir, Duration.ofSeconds(4), 500, ttl, 1, history)),
                         (FrameToken t) -> t.streamId,
                         (Question q) -> q.getStreamId(),
                         Types.STRING);
@@ -329,6 +331,49 @@ class StreamMemoryFunctionTest {
             assertThat(answers(h).get(0).getAnswered()).isFalse();
             h.processElement1(new StreamRecord<>(tokens.get(1)));
             assertThat(StreamState.fromBytes(memoryOf(h, "cam")).framesSeen()).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void aMemoryWrittenByAnotherModelOfTheSameSizesIsRestartedAndTheCaptionSaysSo(@TempDir Path tmp)
+            throws Exception {
+        // the same graphs under another version: an upgrade that keeps the Mamba sizes
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        try (var files = Files.list(Path.of(TestModels.dir()))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, other.resolve(f.getFileName()));
+            }
+        }
+        Path manifest = other.resolve("manifest.json");
+        String json = Files.readString(manifest);
+        Files.writeString(
+                manifest, json.replaceFirst("\"version\": \"[^\"]*\"", "\"version\": \"99\""));
+
+        OperatorSubtaskState snap;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 3; i++) {
+                h.processElement1(new StreamRecord<>(tokens.get(i)));
+            }
+            snap = h.snapshot(1L, 1L);
+        }
+        try (var h = harness(other.toString(), Duration.ZERO, 0)) {
+            h.initializeState(snap);
+            h.open();
+            for (int i = 3; i < 10; i++) {
+                h.processElement1(new StreamRecord<>(tokens.get(i)));
+            }
+            List<Caption> captions = h.extractOutputValues();
+            assertThat(captions).hasSize(2); // segments [0 s, 4 s) and [4 s, 8 s)
+            Caption first = captions.get(0);
+            assertThat(first.getMemoryRestarted())
+                    .contains("written by " + model.id())
+                    .contains("this job runs vigil-tiny@99");
+            assertThat(first.getFramesSeen()).isEqualTo(1L); // frame 3 only, not 0..3
+            assertThat(first.getModelId()).isEqualTo("vigil-tiny@99");
+            assertThat(captions.get(1).getMemoryRestarted()).isNull(); // said once
+            assertThat(captions.get(1).getFramesSeen()).isEqualTo(5L); // frames 3..7
         }
     }
 
