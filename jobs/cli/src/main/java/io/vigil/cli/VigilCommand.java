@@ -9,6 +9,7 @@ import io.vigil.cli.common.ExitCode;
 import io.vigil.cli.demo.DemoCommand;
 import io.vigil.cli.eval.EvalCommand;
 import io.vigil.cli.ingest.IngestCommand;
+import io.vigil.cli.local.RunCommand;
 import io.vigil.cli.topics.AskCommand;
 import io.vigil.cli.topics.TailCommand;
 import io.vigil.models.video.VideoSourceException;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming video understanding on Apache Flink.",
         subcommands = {
             DemoCommand.class,
+            RunCommand.class,
             IngestCommand.class,
             AskCommand.class,
             TailCommand.class,
