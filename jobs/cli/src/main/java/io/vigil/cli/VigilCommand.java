@@ -54,7 +54,8 @@ public final class VigilCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(
-                spec.commandLine(), "missing command (demo, ingest, ask, tail, eval, bench)");
+                spec.commandLine(),
+                "missing command (demo, run, ingest, ask, tail, eval, bench; see --help)");
     }
 
     public static void main(String[] args) {

@@ -41,6 +41,7 @@ class VigilCommandTest {
                 "bench-decode --rounds 0 x.ts",
                 "bench-decode",
                 "fuzz-decode --minutes 0",
+                "run --checkpoint-interval 0",
                 "demo --duration 1",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {
