@@ -123,7 +123,11 @@ public final class RunCommand implements Callable<Integer> {
             }
         } finally {
             stop(flink, local);
-            Runtime.getRuntime().removeShutdownHook(stopper);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException e) {
+                // Ctrl-C: the JVM is shutting down and the hook is running
+            }
         }
         out.println("stopped; the newest checkpoint is kept in " + dir);
         out.flush();
