@@ -42,6 +42,8 @@ class VigilCommandTest {
                 "bench-decode",
                 "fuzz-decode --minutes 0",
                 "run --checkpoint-interval 0",
+                "ingest",
+                "ingest --sources list.txt x.ts",
                 "demo --duration 1",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {

@@ -47,8 +47,20 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "Video file path or URL.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SOURCE",
+            description = "Video file path or URL (or --sources).")
     String source;
+
+    @Option(
+            names = "--sources",
+            paramLabel = "FILE",
+            description =
+                    "Many cameras from one process: a file with one 'ID SOURCE' per line, all"
+                            + " published at once (instead of SOURCE and --stream-id).")
+    Path sources;
 
     @Option(
             names = "--stream-id",
@@ -114,7 +126,10 @@ public final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FfmpegLogLevel.atMostErrors();
-        ChunkerOptions options = options();
+        if ((source == null) == (sources == null) || (sources != null && streamId != null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "give either SOURCE (with --stream-id) or --sources FILE");
+        }
         if (reconnectAttempts < 0 || maxBackoffSeconds < 1) {
             throw new ParameterException(
                     spec.commandLine(), "--reconnect-attempts must be ≥ 0, --max-backoff ≥ 1");
@@ -124,6 +139,17 @@ public final class IngestCommand implements Callable<Integer> {
                         reconnectAttempts,
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(maxBackoffSeconds));
+        if (sources != null) {
+            return MultiIngest.run(
+                    SourceList.read(sources),
+                    this::options,
+                    kafka.bootstrap(),
+                    topic,
+                    realtime,
+                    reconnect,
+                    spec.commandLine().getOut());
+        }
+        ChunkerOptions options = options(streamId != null ? streamId : defaultStreamId(source));
         long totalMs = SourceOpener.durationMs(source);
         PrintWriter out = spec.commandLine().getOut();
         try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrap());
@@ -148,8 +174,7 @@ public final class IngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ChunkerOptions options() {
-        String id = streamId != null ? streamId : defaultStreamId(source);
+    private ChunkerOptions options(String id) {
         try {
             return new ChunkerOptions(
                     id, maxChunkBytes, Math.round(chunkSeconds * 1000), gopSeconds, reencode);

@@ -16,6 +16,7 @@ import io.vigil.schemas.Topics;
 import io.vigil.schemas.VideoChunk;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,58 @@ class KafkaCommandsITCase {
     private int vigil(String... args) {
         return VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
                 .execute(args);
+    }
+
+    @Test
+    void ingestOfASourceListPublishesEveryCameraAndReportsTheOneThatFails() throws Exception {
+        Path a = dir.resolve("a.ts");
+        Path b = dir.resolve("b.ts");
+        RecordedClips.write(a, "mpegts", AV_CODEC_ID_H264, 30, 10, 10, 96, 64, false);
+        RecordedClips.write(b, "mpegts", AV_CODEC_ID_H264, 20, 10, 10, 96, 64, false);
+        Path list = dir.resolve("cameras.txt");
+        Files.writeString(
+                list,
+                "# id source\ncam-a "
+                        + a
+                        + "\n\ncam-b "
+                        + b
+                        + "\ncam-gone "
+                        + dir.resolve("missing.ts")
+                        + "\n");
+        String topic = "multi.chunks";
+        kafka.createTopics(1, topic);
+
+        int code =
+                vigil(
+                        "ingest",
+                        "--bootstrap",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--sources",
+                        list.toString());
+
+        assertThat(code).isEqualTo(ExitCode.FAILURE); // one camera failed, the others went out
+        assertThat(out.toString())
+                .contains("cam-a: 2 chunks") // 3 s in 2-s chunks
+                .contains("cam-b: 1 chunks")
+                .contains("cam-gone: failed: no such video file");
+        java.util.Map<String, Integer> perStream = new java.util.TreeMap<>();
+        AvroCodec<VideoChunk> codec = AvroCodec.of(VideoChunk.class);
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(kafka.bootstrapServers())) {
+            KafkaClients.assignAll(c, kafka.bootstrapServers(), topic, true);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline
+                    && perStream.values().stream().mapToInt(i -> i).sum() < 3) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    VideoChunk chunk = codec.decode(r.value());
+                    assertThat(r.key()).isEqualTo(chunk.getStreamId());
+                    perStream.merge(chunk.getStreamId(), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(perStream)
+                .containsExactly(java.util.Map.entry("cam-a", 2), java.util.Map.entry("cam-b", 1));
     }
 
     @Test
