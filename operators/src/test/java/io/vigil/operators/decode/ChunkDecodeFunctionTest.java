@@ -12,6 +12,8 @@ import io.vigil.schemas.VideoChunk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -116,6 +118,43 @@ class ChunkDecodeFunctionTest {
         assertThat(frames())
                 .extracting(f -> f.endOfStream ? -1L : f.ptsMs)
                 .containsExactly(0L, 1000L, 4000L, 5000L, -1L);
+    }
+
+    /**
+     * The ledger: every chunk that reaches the decoder is used (its frames go on) or dropped with a
+     * dead letter, never both and never neither. A gap notice is not a drop: that chunk is used.
+     */
+    @Test
+    void everyChunkIsUsedOrADeadLetterExactlyOnce() throws Exception {
+        VideoChunk undecodable =
+                TestChunks.chunk("cam", 2, TestChunks.garbage(3000, 2), 4000, 6000, false);
+        VideoChunk ahead = TestChunks.chunk("cam", 4, 1, FPS, 2, false); // seq 3 missing
+        VideoChunk late = TestChunks.chunk("cam", 3, 1, FPS, 2, false); // the skipped seq
+        VideoChunk backwards = TestChunks.chunk("cam", 5, c0.getData().array(), 0, 2000, false);
+        VideoChunk end = TestChunks.chunk("cam", 6, 1, FPS, 2, true);
+        List<VideoChunk> in = List.of(c0, c1, c1, undecodable, ahead, late, backwards, end);
+        for (int i = 0; i < in.size(); i++) {
+            send(in.get(i), 100 + i);
+        }
+        Set<String> drops = Set.of("CHUNK_DUPLICATE", "CHUNK_UNDECODABLE", "CHUNK_OUT_OF_ORDER");
+        Set<Long> usedSeqs = new TreeSet<>();
+        for (StreamFrame f : frames()) {
+            if (!f.endOfStream) {
+                usedSeqs.add(f.seq);
+            }
+        }
+        Set<Long> droppedOffsets = new TreeSet<>();
+        for (DeadLetter d : deadLetters()) {
+            boolean gapNotice = d.getMessage().startsWith("gap in");
+            if (drops.contains(d.getReason()) && !gapNotice) {
+                assertThat(droppedOffsets.add(d.getOffset())).as("one drop per record").isTrue();
+            }
+        }
+        // records 100..107: seqs 0, 1 used; 102 duplicate; 103 undecodable; seq 4 used (with a
+        // gap notice); 105 late; 106 backwards; seq 6 used
+        assertThat(usedSeqs).containsExactly(0L, 1L, 4L, 6L);
+        assertThat(droppedOffsets).containsExactly(102L, 103L, 105L, 106L);
+        assertThat(usedSeqs.size() + droppedOffsets.size()).isEqualTo(in.size());
     }
 
     @Test
