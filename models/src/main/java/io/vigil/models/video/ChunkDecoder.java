@@ -2,6 +2,7 @@ package io.vigil.models.video;
 
 import io.vigil.models.video.VideoDecodeException.Reason;
 import io.vigil.schemas.Container;
+import io.vigil.schemas.VideoChunk;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +128,34 @@ public final class ChunkDecoder {
                             }
                         });
         return new Sampled(kept, decoded);
+    }
+
+    /**
+     * {@link #sample(byte[], Container, long, FrameSampler, FramePreprocessor)} of a chunk as it
+     * comes from a topic: its data (used in place when the buffer is a whole array), container and
+     * media start.
+     */
+    public Sampled sample(VideoChunk chunk, FrameSampler sampler, FramePreprocessor preprocessor) {
+        return sample(
+                bytes(chunk.getData()),
+                chunk.getContainer(),
+                chunk.getMediaStartMs(),
+                sampler,
+                preprocessor);
+    }
+
+    /** The buffer's bytes: its array when it is exactly that, else a copy. */
+    static byte[] bytes(ByteBuffer data) {
+        ByteBuffer b = data.duplicate();
+        if (b.hasArray()
+                && b.arrayOffset() == 0
+                && b.position() == 0
+                && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 
     /** Every frame as tight RGB, for tools and tests that look at pixels. */

@@ -12,7 +12,6 @@ import io.vigil.operators.StateTtl;
 import io.vigil.operators.source.ChunkEnvelope;
 import io.vigil.operators.source.EnvelopeRouter;
 import io.vigil.schemas.VideoChunk;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -211,13 +210,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         ChunkDecoder.Sampled sampled;
         long t0 = System.nanoTime();
         try {
-            sampled =
-                    chunkDecoder.sample(
-                            bytes(chunk.getData()),
-                            chunk.getContainer(),
-                            chunk.getMediaStartMs(),
-                            sampler,
-                            preprocessor);
+            sampled = chunkDecoder.sample(chunk, sampler, preprocessor);
         } catch (VideoDecodeException e) {
             metrics.decodeErrors.inc();
             dead(ctx, in, DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
@@ -252,19 +245,6 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                         reason,
                         message,
                         in.chunk.getData()));
-    }
-
-    static byte[] bytes(ByteBuffer data) {
-        ByteBuffer b = data.duplicate();
-        if (b.hasArray()
-                && b.arrayOffset() == 0
-                && b.position() == 0
-                && b.remaining() == b.array().length) {
-            return b.array();
-        }
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 
     static boolean contains(long[] a, long v) {

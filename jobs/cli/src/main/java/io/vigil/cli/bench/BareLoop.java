@@ -7,7 +7,6 @@ import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
 import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,14 +48,7 @@ final class BareLoop {
                     continue;
                 }
                 VideoChunk c = chunks.get(round);
-                for (SampledFrame f :
-                        decoder.sample(
-                                        bytes(c.getData()),
-                                        c.getContainer(),
-                                        c.getMediaStartMs(),
-                                        samplers.get(s),
-                                        pre)
-                                .frames()) {
+                for (SampledFrame f : decoder.sample(c, samplers.get(s), pre).frames()) {
                     pixels.add(f.pixels());
                     owner.add(s);
                     times.add(f.ptsMs());
@@ -98,11 +90,5 @@ final class BareLoop {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return frames / seconds;
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.duplicate().get(b);
-        return b;
     }
 }

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -78,13 +77,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         double fps = manifest.sampleFps();
         List<VideoChunk> chunks =
                 VideoChunker.chunkAll(clip.toString(), ChunkerOptions.defaults("bench"));
-        List<byte[]> bytes = new ArrayList<>();
-        for (VideoChunk c : chunks) {
-            ByteBuffer b = c.getData().duplicate();
-            byte[] data = new byte[b.remaining()];
-            b.get(data);
-            bytes.add(data);
-        }
+        List<byte[]> raw = chunks.stream().map(DecodeBenchCommand::data).toList(); // for (b)
         PrintWriter out = spec.commandLine().getOut();
         ChunkDecoder decoder = new ChunkDecoder();
         double[] sampled = new double[rounds];
@@ -98,8 +91,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
             decoded = 0;
             for (int i = 0; i < chunks.size(); i++) {
                 VideoChunk c = chunks.get(i);
-                ChunkDecoder.Sampled s =
-                        decoder.sample(bytes.get(i), c.getContainer(), c.getMediaStartMs(), a, pre);
+                ChunkDecoder.Sampled s = decoder.sample(c, a, pre);
                 kept += s.frames().size();
                 decoded += s.decoded();
             }
@@ -108,8 +100,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
             for (int i = 0; i < chunks.size(); i++) {
                 VideoChunk c = chunks.get(i);
                 String format = ChunkDecoder.format(c.getContainer());
-                for (DecodedFrame f :
-                        decoder.decodeAll(bytes.get(i), format, c.getMediaStartMs())) {
+                for (DecodedFrame f : decoder.decodeAll(raw.get(i), format, c.getMediaStartMs())) {
                     if (b.accept(f.ptsMs())) {
                         pre.preprocess(f.rgb(), f.width(), f.height());
                     }
@@ -147,5 +138,12 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    private static byte[] data(VideoChunk c) {
+        ByteBuffer b = c.getData().duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 }

@@ -10,7 +10,6 @@ import io.vigil.models.video.SampledFrame;
 import io.vigil.models.video.VideoChunker;
 import io.vigil.models.video.VideoSourceException;
 import io.vigil.schemas.VideoChunk;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,13 +53,7 @@ final class RealFootageEvaluator {
         RealScore score = new RealScore(ref);
         for (VideoChunk chunk : chunks) {
             List<SampledFrame> frames =
-                    decoder.sample(
-                                    bytes(chunk.getData()),
-                                    chunk.getContainer(),
-                                    chunk.getMediaStartMs(),
-                                    sampler,
-                                    model.preprocessor())
-                            .frames();
+                    decoder.sample(chunk, sampler, model.preprocessor()).frames();
             if (frames.isEmpty()) {
                 continue;
             }
@@ -95,11 +88,5 @@ final class RealFootageEvaluator {
         score.crossings(said);
         score.appeared(text.answer(state, APPEARED));
         return score;
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.duplicate().get(b);
-        return b;
     }
 }

@@ -13,7 +13,6 @@ import io.vigil.models.video.VideoChunker;
 import io.vigil.models.video.VideoSourceException;
 import io.vigil.schemas.VideoChunk;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,14 +66,7 @@ public final class SceneEvaluator {
         int sample = 0;
         for (VideoChunk chunk : chunks) {
             List<float[]> pixels = new ArrayList<>();
-            for (SampledFrame f :
-                    decoder.sample(
-                                    bytes(chunk.getData()),
-                                    chunk.getContainer(),
-                                    chunk.getMediaStartMs(),
-                                    sampler,
-                                    pre)
-                            .frames()) {
+            for (SampledFrame f : decoder.sample(chunk, sampler, pre).frames()) {
                 pixels.add(f.pixels());
             }
             if (pixels.isEmpty()) {
@@ -141,11 +133,5 @@ public final class SceneEvaluator {
                 .replaceAll("[^a-z0-9 ]", " ")
                 .trim()
                 .replaceAll(" +", " ");
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] b = new byte[buffer.remaining()];
-        buffer.duplicate().get(b);
-        return b;
     }
 }

@@ -7,7 +7,6 @@ import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
 import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,12 +39,7 @@ final class BareModelLoop {
         long lastMs = 0;
         String streamId = chunks.get(0).getStreamId();
         for (VideoChunk c : chunks) {
-            ByteBuffer b = c.getData().duplicate();
-            byte[] data = new byte[b.remaining()];
-            b.get(data);
-            for (SampledFrame f :
-                    decoder.sample(data, c.getContainer(), c.getMediaStartMs(), sampler, pre)
-                            .frames()) {
+            for (SampledFrame f : decoder.sample(c, sampler, pre).frames()) {
                 float[] px = f.pixels(); // [3, H, W]
                 float[][] token = model.encoder().encode(List.of(px)); // [1][D]
                 long s = Math.floorDiv(f.ptsMs(), segmentMs);
