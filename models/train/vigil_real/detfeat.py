@@ -4,7 +4,15 @@ torch ops, model.Candidates): NanoDet-g outputs -> K candidate rows per frame.
 Per stride s (8, 16, 32) and cell: p = the 7 kinds' class probabilities, score = max(p);
 3x3 local-maximum suppression of the score map (CenterNet's trick: same-level duplicates drop);
 box from the GFL distributions (softmax over 11 bins, expectation x s), clipped to the frame.
-All levels together, the top K by score, rows sorted by score:
+All levels together, the top K0 = 64 by score, then `detections`: a detector's usual last step,
+done in the graph so that the head sees detections, not raw cells (the simulator's rows go
+through the same function, so the cross-level duplicates and the weak background the head
+would otherwise have to learn from simulated statistics are removed the same way on both sides):
+  - Fast NMS (YOLACT) within a kind group (person | bicycle, motorcycle | car, bus, truck | dog,
+    so a van read as both car and truck is one vehicle): a row is dropped when a higher-scored
+    row of its group overlaps it with IoU >= 0.5 or covers >= 80 % of the smaller box;
+  - rows whose best score is under FLOOR = 0.4 are dropped (a usual detection threshold);
+  - dropped rows become all zeros; the top K = 32 remain, sorted by score:
   [p_person, p_bicycle, p_car, p_motorcycle, p_bus, p_truck, p_dog, cx, cy, w, h]
 with cx, cy, w, h as fractions of the input width / height.
 """
@@ -15,12 +23,15 @@ BINS = 11
 KINDS = ("person", "bicycle", "car", "motorcycle", "bus", "truck", "dog")
 COCO_IDS = (0, 1, 2, 3, 5, 7, 16)
 K = 32
+K0 = 64
 F = len(KINDS) + 4
+GROUP = (0, 1, 2, 1, 2, 2, 3)  # person | two-wheelers | vehicles | dog
+FLOOR, NMS_IOU, NMS_COVER = 0.4, 0.5, 0.8
 H, W = 320, 416  # the model's input (H x W): 4:3 like most fixed cameras, multiples of 32
 
 
 def candidates(outs, h=H, w=W, k=K):
-    """outs: dict name -> array with a leading batch axis. Returns float32 [N, k, 11]."""
+    """outs: dict name -> array with a leading batch axis. Returns float32 [N, k, 11] detections."""
     rows, scores = [], []
     for s in STRIDES:
         fh, fw = h // s, w // s
@@ -42,5 +53,30 @@ def candidates(outs, h=H, w=W, k=K):
         rows.append(np.concatenate([cls, box], -1))
         scores.append(sc)
     rows, scores = np.concatenate(rows, 1), np.concatenate(scores, 1)
-    idx = np.argsort(-scores, 1, kind="stable")[:, :k]
-    return np.take_along_axis(rows, idx[..., None], 1).astype(np.float32)
+    idx = np.argsort(-scores, 1, kind="stable")[:, :K0]
+    return detections(np.take_along_axis(rows, idx[..., None], 1).astype(np.float32), k)
+
+
+def detections(rows, k=K):
+    """rows [N, M, 11] sorted by best score, descending -> [N, k, 11]: group Fast NMS, the floor,
+    dropped rows zeroed, the top k by score (see the module doc)."""
+    rows = np.asarray(rows, np.float32)
+    n, m = rows.shape[:2]
+    sc = rows[..., :7].max(-1)  # [N, M]
+    grp = np.asarray(GROUP)[rows[..., :7].argmax(-1)]  # [N, M]
+    cx, cy, bw, bh = (rows[..., 7 + i] for i in range(4))
+    x1, x2, y1, y2 = cx - bw / 2, cx + bw / 2, cy - bh / 2, cy + bh / 2
+    iw = np.clip(np.minimum(x2[:, :, None], x2[:, None]) - np.maximum(x1[:, :, None], x1[:, None]), 0, None)
+    ih = np.clip(np.minimum(y2[:, :, None], y2[:, None]) - np.maximum(y1[:, :, None], y1[:, None]), 0, None)
+    inter, area = iw * ih, bw * bh  # [N, M, M], [N, M]
+    union = area[:, :, None] + area[:, None] - inter
+    small = np.minimum(area[:, :, None], area[:, None])
+    over = (inter >= NMS_IOU * np.maximum(union, 1e-9)) | (inter >= NMS_COVER * np.maximum(small, 1e-9))
+    same = grp[:, :, None] == grp[:, None]
+    before = np.triu(np.ones((m, m), bool), 1)  # [i, j]: i ranks above j
+    strong = (sc >= FLOOR)[:, :, None]
+    dropped = (over & same & before & strong).any(1)  # [N, M]
+    keep = (sc >= FLOOR) & ~dropped
+    out = rows * keep[..., None]
+    idx = np.argsort(-(sc * keep), 1, kind="stable")[:, :k]
+    return np.take_along_axis(out, idx[..., None], 1)

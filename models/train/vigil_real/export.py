@@ -210,8 +210,10 @@ def main():
                      "input_hw": [df.H, df.W], "input": "BGR 0..255, flipped from RGB inside encoder.onnx",
                      "licence": "Apache-2.0 (NanoDet); MIT (human-models packaging)",
                      "onnx_sha256": sha256(os.path.join(NANODET, "nanodet-g.onnx")),
-                     "head_input": f"top {df.K} local-maximum cells by max class probability over "
-                                   "person, bicycle, car, motorcycle, bus, truck, dog: 7 probabilities + box"},
+                     "head_input": f"top {df.K} detections over person, bicycle, car, motorcycle, bus, "
+                                   f"truck, dog (local maxima, Fast NMS within kind groups at IoU {df.NMS_IOU} "
+                                   f"or cover {df.NMS_COVER}, score >= {df.FLOOR}; the rest zero): "
+                                   "7 probabilities + box"},
         "files": {f: sha256(os.path.join(OUT, f)) for f in files},
     }
     with open(os.path.join(OUT, "manifest.json"), "w") as f:

@@ -6,8 +6,8 @@ newer), in units of its own box height per second (perspective-free): under STIL
 "standing" (person, dog) / "parked" (the rest); else the dominant image axis: "moving left",
 "moving right", "moving up" (away, up the image), "moving down".
 
-Caption (objects in view at k; in view = box centre inside the frame and at least MIN_PX px tall
-at the model's 320 px input height):
+Caption (objects in view at k; in view = box centre inside the frame, at least MIN_PX px tall
+at the model's 320 px input height and at most half hidden by a nearer object):
     caption := "nothing in view" | group ("and" group)*          (groups in kind order)
     group   := NUM NOUN STATE                 all of the kind share one state
              | NUM NOUN (NUM STATE)+          otherwise; states in the order left, right, up,

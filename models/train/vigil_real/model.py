@@ -18,7 +18,7 @@ from . import sim  # noqa: E402
 
 class Candidates(nn.Module):
     """NanoDet-g outputs (cls_s [N, hw, 80], box_s [N, hw, 44]) at the fixed H x W -> the top K
-    candidate rows [N, K, 11] (detfeat.candidates in torch ops, for the ONNX encoder)."""
+    detection rows [N, K, 11] (detfeat.candidates in torch ops, for the ONNX encoder)."""
 
     def __init__(self, h=df.H, w=df.W, k=df.K):
         super().__init__()
@@ -51,8 +51,33 @@ class Candidates(nn.Module):
             rows.append(torch.cat([p, b], -1))
             scores.append(sc)
         rows, scores = torch.cat(rows, 1), torch.cat(scores, 1)
-        idx = torch.topk(scores, self.k, dim=1)[1]  # sorted, descending
-        return torch.gather(rows, 1, idx.unsqueeze(-1).expand(-1, -1, rows.shape[-1]))
+        idx = torch.topk(scores, df.K0, dim=1)[1]  # [N, K0] sorted, descending
+        rows = torch.gather(rows, 1, idx.unsqueeze(-1).expand(-1, -1, rows.shape[-1]))
+        return detections(rows, self.k)
+
+
+def detections(rows, k=df.K):
+    """detfeat.detections in torch ops: rows [N, M, 11] sorted by score -> [N, k, 11]."""
+    m = rows.shape[1]
+    sc, kind = rows[..., :7].max(-1)  # [N, M]
+    grp = torch.tensor(df.GROUP, device=rows.device)[kind]
+    cx, cy, bw, bh = rows[..., 7], rows[..., 8], rows[..., 9], rows[..., 10]
+    x1, x2, y1, y2 = cx - bw / 2, cx + bw / 2, cy - bh / 2, cy + bh / 2
+    iw = (torch.minimum(x2.unsqueeze(2), x2.unsqueeze(1)) - torch.maximum(x1.unsqueeze(2), x1.unsqueeze(1))).clamp(min=0)
+    ih = (torch.minimum(y2.unsqueeze(2), y2.unsqueeze(1)) - torch.maximum(y1.unsqueeze(2), y1.unsqueeze(1))).clamp(min=0)
+    inter, area = iw * ih, bw * bh  # [N, M, M], [N, M]
+    union = area.unsqueeze(2) + area.unsqueeze(1) - inter
+    small = torch.minimum(area.unsqueeze(2), area.unsqueeze(1))
+    over = (inter >= df.NMS_IOU * union.clamp(min=1e-9)) | (inter >= df.NMS_COVER * small.clamp(min=1e-9))
+    same = grp.unsqueeze(2) == grp.unsqueeze(1)
+    r = torch.arange(m, device=rows.device)
+    before = r.unsqueeze(1) < r.unsqueeze(0)  # [M, M]: i ranks above j (no triu: opset 13)
+    strong = (sc >= df.FLOOR).unsqueeze(2)
+    dropped = (over & same & before & strong).any(1)  # [N, M]
+    keep = ((sc >= df.FLOOR) & ~dropped).float()
+    idx = torch.topk(sc * keep, k, dim=1)[1]
+    out = rows * keep.unsqueeze(-1)
+    return torch.gather(out, 1, idx.unsqueeze(-1).expand(-1, -1, out.shape[-1]))
 
 
 def fourier(xy, n=4):  # [..., 2] in 0..1 -> [..., 4n]

@@ -9,7 +9,9 @@ emulation per sample (calibrated on NanoDet-g outputs for opencv-doc's real stil
 calib.py / docs/model-card-cam.md): misses (small, occluded), score jitter per object and per
 video, size and occlusion penalties, class leakage (car/truck/bus, bicycle/motorcycle),
 cross-level duplicates, persistent and transient false positives at 0.1-0.45, and the
-background floor of weak local maxima that always fills the top K.
+background floor of weak local maxima; then detfeat.detections, the same NMS and score floor the
+encoder graph applies to the real detector's cells. The truth counts an object in view when its
+centre is in the frame, it is at least MIN_PX tall and at most half hidden by a nearer object.
 """
 import numpy as np
 
@@ -33,6 +35,7 @@ CONFUSE = {"car": {"truck": 0.45, "bus": 0.15}, "truck": {"car": 0.6, "bus": 0.3
 XB, YB = 10, 8
 AUX = NK * (1 + XB + YB)
 BURN = 30
+HIDDEN = 0.5  # an object more than half hidden by a nearer one is not in view (the reference's rule)
 
 
 class Track:
@@ -185,8 +188,6 @@ def make_video(seed, T):
         for s in samp:
             pos[s] = t.hist[s]
         vis = np.array([s in t.hist and box_visible(t.hist[s]) for s in range(T)])
-        if not vis.any():
-            continue
         states = []
         for s in range(T):
             prev = max([p for p in (s - 2, s - 1) if p in t.hist] or [s])
@@ -199,7 +200,11 @@ def make_video(seed, T):
             vy = (t.hist[s][1] - t.hist[prev][1]) / h / dt
             states.append(_dir(vx, vy))
         objs.append({"kind": t.kind, "pos": pos, "vis": vis, "states": states})
-    rows = np.stack([detector_rows(rng, sc, objs, s) for s in range(T)])
+    occ = occlusion(objs, T)
+    for o, oc in zip(objs, occ):  # in view for the truth: at most half hidden by nearer objects
+        o["vis"] &= oc < HIDDEN
+    rows = np.stack([detector_rows(rng, sc, objs, s, occ[:, s]) for s in range(T)])
+    objs = [o for o in objs if o["vis"].any()]
     aux = np.stack([aux_targets(objs, s) for s in range(T)])
     return {"rows": rows.astype(np.float16), "aux": aux.astype(np.float16), "objs": objs}
 
@@ -225,26 +230,32 @@ def _row(rng, kind_i, score, box, leak=(0.002, 0.03)):
     return np.concatenate([p, box])
 
 
-def detector_rows(rng, sc, objs, s):
+def occlusion(objs, T):
+    """[n_objs, T]: the fraction of each box covered by the nearest box in front of it (a box
+    whose bottom is lower is nearer); 0 where the object is not there."""
+    occ = np.zeros((len(objs), T), np.float32)
+    for s in range(T):
+        here = [(i, o["pos"][s]) for i, o in enumerate(objs) if not np.isnan(o["pos"][s, 0])]
+        for i, b in here:
+            for j, c in here:
+                if j == i or c[1] + c[3] / 2 <= b[1] + b[3] / 2:
+                    continue
+                ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
+                iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
+                occ[i, s] = max(occ[i, s], ix * iy / max(b[2] * b[3], 1e-9))
+    return occ
+
+
+def detector_rows(rng, sc, objs, s, occs):
     rows = []
-    here = [o for o in objs if not np.isnan(o["pos"][s, 0])]
-    for o in here:
+    here = [(o, oc) for o, oc in zip(objs, occs) if not np.isnan(o["pos"][s, 0])]
+    for o, occ in here:
         b = o["pos"][s]
         cb = _clip_box(b)
         if cb[2] <= 0.004 or cb[3] <= 0.004:
             continue
         hp = b[3] * df.H
         trunc = 1 - (cb[2] * cb[3]) / max(b[2] * b[3], 1e-9)
-        occ = 0.0  # fraction covered by nearer objects (lower box bottom)
-        for q in here:
-            if q is o:
-                continue
-            c = q["pos"][s]
-            if c[1] + c[3] / 2 <= b[1] + b[3] / 2:
-                continue
-            ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
-            iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
-            occ = max(occ, ix * iy / max(b[2] * b[3], 1e-9))
         p_det = np.clip(0.97 - 0.7 * occ - 0.8 * trunc - max(0, (22 - hp) / 20), 0.03, 0.97)
         ki = KI[o["kind"]]
         if rng.random() < p_det:
@@ -296,8 +307,8 @@ def detector_rows(rng, sc, objs, s):
     y1, y2 = np.clip(cy - hh / 2, 0, 1), np.clip(cy + hh / 2, 0, 1)
     rows.extend(np.concatenate([p, np.stack([(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1], 1)], 1))
     rows = np.array(rows, np.float32)
-    order = np.argsort(-rows[:, :NK].max(1), kind="stable")[:df.K]
-    return rows[order]
+    order = np.argsort(-rows[:, :NK].max(1), kind="stable")[:df.K0]
+    return df.detections(rows[order][None])[0]  # what the encoder graph does to the real cells
 
 
 def aux_targets(objs, s):

@@ -40,10 +40,14 @@ def lr_at(lr, it, warm, frac):
 
 
 # ------------------------------------------------------------------ head
-def train_head(ds, minutes, bs=128, lr=2e-3):
+def train_head(ds, minutes, bs=128, lr=2e-3, init=None):
     rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11))
     aux = torch.from_numpy(ds["aux"].reshape(-1, sim.AUX))
     head, auxh = CamHead(), AuxHead()
+    if init:  # warm start from an earlier head (and its per-frame head)
+        sd = torch.load(init)
+        head.load_state_dict(sd["head"])
+        auxh.load_state_dict(sd["aux"])
     params = list(head.parameters()) + list(auxh.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     cnt = torch.zeros(sim.AUX, dtype=torch.bool)
@@ -257,7 +261,8 @@ def main():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--d-state", type=int, default=8)
     p.add_argument("--layers", type=int, default=3)
-    p.add_argument("--resume", default=None)
+    p.add_argument("--resume", default=None, help="decoder: warm start from this dec.pt")
+    p.add_argument("--init-head", default=None, help="head: warm start from this head.pt")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--eval-videos", type=int, default=60)
     a = p.parse_args()
@@ -265,7 +270,7 @@ def main():
     if a.stage == "head":
         torch.manual_seed(0)
         ds = data.load(W(a.train))
-        head, auxh, its = train_head(ds, a.minutes)
+        head, auxh, its = train_head(ds, a.minutes, init=a.init_head)
         r = eval_head(head, auxh, data.load(W(a.heldout)))
         log("head held-out", json.dumps(r), "iters", its)
         torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its},
