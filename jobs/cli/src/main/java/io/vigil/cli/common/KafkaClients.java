@@ -231,6 +231,27 @@ public final class KafkaClients {
         }
     }
 
+    /**
+     * Connects and logs in as {@code kafka} says (a topic listing), before anything is started.
+     *
+     * @throws CliException when Kafka cannot be reached or refuses the login
+     */
+    public static void checkLogin(KafkaTarget kafka) {
+        try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+            c.listTopics(CONNECT_TIMEOUT);
+        } catch (TimeoutException e) {
+            throw new CliException(
+                    "cannot reach Kafka at "
+                            + kafka.bootstrap()
+                            + " (no answer within "
+                            + CONNECT_TIMEOUT.toSeconds()
+                            + " s; a secured cluster needs its settings in --kafka-config)",
+                    e);
+        } catch (AuthenticationException | AuthorizationException e) {
+            throw refused(kafka.bootstrap(), e);
+        }
+    }
+
     /** A login refused (wrong password, untrusted certificate) or an operation not allowed. */
     public static CliException refused(String bootstrap, KafkaException e) {
         String what =

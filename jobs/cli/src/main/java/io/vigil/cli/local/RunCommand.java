@@ -1,6 +1,7 @@
 package io.vigil.cli.local;
 
 import io.vigil.cli.common.CliException;
+import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.KafkaOptions;
 import io.vigil.cli.common.KafkaTarget;
 import io.vigil.cli.common.ModelDirOption;
@@ -91,6 +92,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!Files.isRegularFile(modelDir.resolve("manifest.json"))) {
             throw new CliException("no model at " + modelDir + " (manifest.json)");
         }
+        KafkaClients.checkLogin(target); // a wrong password: one line now, not a restarting job
         Path dir = checkpoints.toAbsolutePath();
         Files.createDirectories(dir);
         OnnxRuntimeInit.ensure();
