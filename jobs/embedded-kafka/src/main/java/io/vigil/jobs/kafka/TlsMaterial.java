@@ -90,6 +90,15 @@ record TlsMaterial(
         }
     }
 
+    @Override
+    public String toString() {
+        return "TlsMaterial[keyStore="
+                + keyStore
+                + ", trustStore="
+                + trustStore
+                + "]"; // no passwords
+    }
+
     private static void keytool(Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
