@@ -6,6 +6,8 @@ import io.vigil.cli.bench.FuzzDecodeCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
+import io.vigil.cli.common.KafkaClients;
+import io.vigil.cli.common.SecretValues;
 import io.vigil.cli.demo.DemoCommand;
 import io.vigil.cli.eval.EvalCommand;
 import io.vigil.cli.ingest.IngestCommand;
@@ -14,6 +16,9 @@ import io.vigil.cli.topics.AskCommand;
 import io.vigil.cli.topics.TailCommand;
 import io.vigil.models.video.VideoSourceException;
 import java.io.PrintWriter;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -114,8 +119,11 @@ public final class VigilCommand implements Runnable {
         public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
             String name = cl.getCommandSpec().qualifiedName();
             PrintWriter err = cl.getErr();
+            KafkaException refused = refusal(ex);
             if (ex instanceof CliException || ex instanceof VideoSourceException) {
                 err.println(name + ": " + oneLine(ex.getMessage()));
+            } else if (refused != null) {
+                err.println(name + ": Kafka refused: " + KafkaClients.why(refused));
             } else if (ex instanceof InterruptedException) {
                 err.println(name + ": interrupted");
             } else {
@@ -135,10 +143,21 @@ public final class VigilCommand implements Runnable {
         }
     }
 
+    /** A refused login or a forbidden operation among {@code ex}'s causes, or null. */
+    private static KafkaException refusal(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return (KafkaException) t;
+            }
+        }
+        return null;
+    }
+
+    /** {@code message} on one line, without any secret value this process was given. */
     static String oneLine(String message) {
         if (message == null) {
             return "(no message)";
         }
-        return message.replaceAll("\\s*[\\r\\n]+\\s*", "; ").trim();
+        return SecretValues.scrub(message.replaceAll("\\s*[\\r\\n]+\\s*", "; ").trim());
     }
 }

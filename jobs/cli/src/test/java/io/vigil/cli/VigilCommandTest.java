@@ -45,6 +45,10 @@ class VigilCommandTest {
                 "ingest",
                 "ingest --sources list.txt x.ts",
                 "demo --duration 1",
+                "tail captions --kafka-property security.protocol",
+                "ask --stream cam-1 --kafka-property =SASL_SSL hello",
+                "ingest --kafka-property a=b --kafka-property noequals x.ts",
+                "run --kafka-property sasl.mechanism",
             })
     void commandLineMistakesGiveOneLineAndExitCode2(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.replace("\"", "").split(" ");
@@ -55,6 +59,16 @@ class VigilCommandTest {
         assertThat(err.toString().strip()).as(line).isNotEmpty().doesNotContain("\n");
         assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aMalformedKafkaPropertyIsNotEchoedItMayBeASecret() {
+        int code = run("tail", "captions", "--kafka-property", "sasl.jaas.config:hunter2");
+
+        assertThat(code).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString())
+                .contains("--kafka-property #1 is not KEY=VALUE")
+                .doesNotContain("hunter2");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vigil.cli.ingest;
 
+import io.vigil.cli.common.KafkaClients;
 import io.vigil.models.video.ChunkSink;
 import io.vigil.models.video.VideoSourceException;
 import io.vigil.schemas.AvroCodec;
@@ -44,7 +45,7 @@ public final class ChunkPublisher implements ChunkSink {
                             + " to "
                             + topic
                             + ": "
-                            + cause.getMessage(),
+                            + KafkaClients.why(cause),
                     e);
         }
         chunks++;

@@ -2,6 +2,7 @@ package io.vigil.cli.ingest;
 
 import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.KafkaOptions;
+import io.vigil.cli.common.KafkaTarget;
 import io.vigil.models.video.ChunkSink;
 import io.vigil.models.video.ChunkerOptions;
 import io.vigil.models.video.FfmpegLogLevel;
@@ -134,6 +135,7 @@ public final class IngestCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--reconnect-attempts must be ≥ 0, --max-backoff ≥ 1");
         }
+        KafkaTarget target = kafka.target();
         Ingestor.Reconnect reconnect =
                 new Ingestor.Reconnect(
                         reconnectAttempts,
@@ -143,7 +145,7 @@ public final class IngestCommand implements Callable<Integer> {
             return MultiIngest.run(
                     SourceList.read(sources),
                     this::options,
-                    kafka.bootstrap(),
+                    target,
                     topic,
                     realtime,
                     reconnect,
@@ -152,7 +154,7 @@ public final class IngestCommand implements Callable<Integer> {
         ChunkerOptions options = options(streamId != null ? streamId : defaultStreamId(source));
         long totalMs = SourceOpener.durationMs(source);
         PrintWriter out = spec.commandLine().getOut();
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka.bootstrap());
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(target);
                 ProgressBar bar = progressBar(totalMs)) {
             ChunkPublisher publisher = new ChunkPublisher(producer, topic);
             ChunkSink sink = realtime ? new RealtimePacer(publisher) : publisher;

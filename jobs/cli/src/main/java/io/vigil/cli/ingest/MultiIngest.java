@@ -2,6 +2,8 @@ package io.vigil.cli.ingest;
 
 import io.vigil.cli.common.ExitCode;
 import io.vigil.cli.common.KafkaClients;
+import io.vigil.cli.common.KafkaTarget;
+import io.vigil.cli.common.SecretValues;
 import io.vigil.models.video.ChunkSink;
 import io.vigil.models.video.ChunkerOptions;
 import io.vigil.models.video.VideoChunker;
@@ -26,7 +28,7 @@ final class MultiIngest {
     static int run(
             SourceList list,
             Function<String, ChunkerOptions> options,
-            String bootstrap,
+            KafkaTarget kafka,
             String topic,
             boolean realtime,
             Ingestor.Reconnect reconnect,
@@ -42,7 +44,7 @@ final class MultiIngest {
                             return t;
                         });
         int failed = 0;
-        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+        try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka)) {
             List<Future<String>> results = new ArrayList<>();
             for (SourceList.Entry e : entries) {
                 results.add(
@@ -74,7 +76,10 @@ final class MultiIngest {
                     line = results.get(i).get();
                 } catch (java.util.concurrent.ExecutionException ex) {
                     failed++;
-                    line = entries.get(i).streamId() + ": failed: " + ex.getCause().getMessage();
+                    line =
+                            entries.get(i).streamId()
+                                    + ": failed: "
+                                    + SecretValues.scrub(ex.getCause().getMessage());
                 }
                 synchronized (out) {
                     out.println(line);

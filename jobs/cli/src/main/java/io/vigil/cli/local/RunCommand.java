@@ -1,7 +1,9 @@
 package io.vigil.cli.local;
 
 import io.vigil.cli.common.CliException;
+import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.KafkaOptions;
+import io.vigil.cli.common.KafkaTarget;
 import io.vigil.cli.common.ModelDirOption;
 import io.vigil.cli.common.OnnxRuntimeInit;
 import io.vigil.jobs.understand.UnderstandJob;
@@ -85,21 +87,16 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--checkpoint-interval and --duration must be ≥ 1");
         }
+        KafkaTarget target = kafka.target();
         Path modelDir = model.dir();
         if (!Files.isRegularFile(modelDir.resolve("manifest.json"))) {
             throw new CliException("no model at " + modelDir + " (manifest.json)");
         }
+        KafkaClients.checkLogin(target); // a wrong password: one line now, not a restarting job
         Path dir = checkpoints.toAbsolutePath();
         Files.createDirectories(dir);
         OnnxRuntimeInit.ensure();
-        Configuration conf = new Configuration();
-        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrap());
-        conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
-        conf.set(UnderstandJobOptions.CHECKPOINT_DIR, dir.toUri().toString());
-        conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(checkpointSeconds));
-        conf.set(
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        Configuration conf = jobOptions(target, modelDir, dir);
         PrintWriter out = spec.commandLine().getOut();
         Optional<Path> latest = fresh ? Optional.empty() : latestCheckpoint(dir);
         latest.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
@@ -110,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
         out.printf(
                 "running %s on %s with %s; checkpoints in %s; %s%n",
                 UnderstandJob.JOB_NAME,
-                kafka.bootstrap(),
+                target.describe(),
                 modelDir,
                 dir,
                 latest.map(p -> "resumed from " + p).orElse("fresh start"));
@@ -132,6 +129,23 @@ public final class RunCommand implements Callable<Integer> {
         out.println("stopped; the newest checkpoint is kept in " + dir);
         out.flush();
         return 0;
+    }
+
+    /**
+     * The job's options: Kafka (bootstrap servers and every client property, as {@code
+     * vigil.kafka.properties}), the model, checkpoints kept on cancel.
+     */
+    Configuration jobOptions(KafkaTarget target, Path modelDir, Path checkpointDir) {
+        Configuration conf = new Configuration();
+        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, target.bootstrap());
+        conf.set(UnderstandJobOptions.KAFKA_PROPERTIES, target.properties());
+        conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
+        conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpointDir.toUri().toString());
+        conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(checkpointSeconds));
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        return conf;
     }
 
     private static void stop(MiniCluster flink, LocalUnderstandCluster local) {

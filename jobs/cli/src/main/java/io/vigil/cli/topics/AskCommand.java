@@ -4,6 +4,7 @@ import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
 import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.KafkaOptions;
+import io.vigil.cli.common.KafkaTarget;
 import io.vigil.cli.common.RecordFormatter;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.AvroCodec;
@@ -19,6 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +81,7 @@ public final class AskCommand implements Callable<Integer> {
                         .setAskedAtMs(System.currentTimeMillis())
                         .setAsOfMediaMs(asOfMs)
                         .build();
-        Answer answer = ask(kafka.bootstrap(), question, Duration.ofSeconds(timeoutSeconds));
+        Answer answer = ask(kafka.target(), question, Duration.ofSeconds(timeoutSeconds));
         spec.commandLine().getOut().println(RecordFormatter.answer(answer));
         spec.commandLine().getOut().flush();
         return answer.getAnswered() ? ExitCode.OK : ExitCode.FAILURE;
@@ -88,10 +92,11 @@ public final class AskCommand implements Callable<Integer> {
      *
      * @throws CliException when Kafka cannot be reached or no answer comes within {@code timeout}
      */
-    public static Answer ask(String bootstrap, Question question, Duration timeout)
+    public static Answer ask(KafkaTarget kafka, Question question, Duration timeout)
             throws InterruptedException {
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(bootstrap);
-                KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap)) {
+        String bootstrap = kafka.bootstrap();
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(kafka);
+                KafkaProducer<String, byte[]> producer = KafkaClients.producer(kafka)) {
             // Position the consumer first, so an answer that comes back fast is not missed.
             KafkaClients.assignAll(consumer, bootstrap, Topics.ANSWERS, false);
             try {
@@ -101,9 +106,20 @@ public final class AskCommand implements Callable<Integer> {
                                         question.getStreamId(),
                                         QUESTIONS.encode(question)))
                         .get(KafkaClients.CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthenticationException
+                        || e.getCause() instanceof AuthorizationException) {
+                    throw KafkaClients.refused(bootstrap, (KafkaException) e.getCause());
+                }
                 throw new CliException(
-                        "cannot publish the question to " + bootstrap + ": " + e.getMessage(), e);
+                        "cannot publish the question to "
+                                + bootstrap
+                                + ": "
+                                + KafkaClients.why(e.getCause()),
+                        e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new CliException(
+                        "cannot publish the question to " + bootstrap + ": no answer in time", e);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {

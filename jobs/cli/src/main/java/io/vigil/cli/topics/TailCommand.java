@@ -100,7 +100,7 @@ public final class TailCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(kafka.bootstrap())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.consumer(kafka.target())) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(consumer::wakeup, "vigil-tail-stop");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>Started with a {@link SaslSsl}, the broker also has a SASL_SSL listener (SCRAM and PLAIN
+ * users, a certificate made at start) and {@link #bootstrapServers()} names that one; {@link
+ * #clientProperties(String, String)} gives what a client needs to log in. The PLAINTEXT listener
+ * stays on its own port for inter-broker traffic and this class's {@link #admin()}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -57,12 +63,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    private final SaslSsl saslSsl; // null: PLAINTEXT only
+    private final int saslSslPort;
+    private final TlsMaterial tls;
     private boolean closed;
 
-    private EmbeddedKafka(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(
+            Path logDir,
+            int brokerPort,
+            KafkaRaftServer server,
+            SaslSsl saslSsl,
+            int saslSslPort,
+            TlsMaterial tls) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.saslSsl = saslSsl;
+        this.saslSslPort = saslSslPort;
+        this.tls = tls;
     }
 
     /** Starts a broker with default settings. */
@@ -76,6 +94,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot be formatted or started
      */
     public static EmbeddedKafka start(Properties overrides) {
+        return start(overrides, null);
+    }
+
+    /**
+     * Starts a broker with a SASL_SSL listener for clients besides the PLAINTEXT one (when {@code
+     * saslSsl} is not null); {@code overrides} replace the defaults (any broker config key).
+     *
+     * @throws IllegalStateException when the broker cannot be formatted or started
+     */
+    public static EmbeddedKafka start(Properties overrides, SaslSsl saslSsl) {
         Path logDir;
         try {
             logDir = Files.createTempDirectory("vigil-kafka-");
@@ -86,13 +114,22 @@ public final class EmbeddedKafka implements AutoCloseable {
             int brokerPort = freePort();
             int controllerPort = freePort();
             Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+            int saslSslPort = 0;
+            TlsMaterial tls = null;
+            if (saslSsl != null) {
+                saslSslPort = freePort();
+                tls = TlsMaterial.create(logDir.resolve("tls"));
+                props.putAll(
+                        saslSsl.brokerProperties(brokerPort, saslSslPort, controllerPort, tls));
+            }
             props.putAll(overrides);
-            format(props, logDir);
+            format(props, logDir, saslSsl == null ? List.of() : saslSsl.scramArguments());
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             long t0 = System.nanoTime();
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, server);
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(logDir, brokerPort, server, saslSsl, saslSslPort, tls);
             kafka.awaitReady();
             LOG.info(
                     "Embedded Kafka up at {} in {} ms (log dir {})",
@@ -143,7 +180,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Properties props, Path logDir) throws Exception {
+    private static void format(Properties props, Path logDir, List<String> scram) throws Exception {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(quiet)
@@ -157,6 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(props.getProperty("metadata.log.dir"))
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .setControllerListenerName("CONTROLLER")
+                    .setScramArguments(scram)
                     .run();
         }
     }
@@ -172,17 +210,64 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get();
         }
+        if (saslSsl != null) { // the secure listener answers a SCRAM login over TLS
+            String user = saslSsl.users().keySet().iterator().next();
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            p.putAll(clientProperties(SaslSsl.SCRAM_SHA_512, user));
+            try (Admin admin = Admin.create(p)) {
+                admin.describeCluster().nodes().get();
+            }
+        }
     }
 
-    /** {@code host:port} of the PLAINTEXT listener. */
+    /**
+     * {@code host:port} for clients: the SASL_SSL listener when the broker has one (log in with
+     * {@link #clientProperties}), else the PLAINTEXT one.
+     */
     public String bootstrapServers() {
+        return saslSsl != null ? "localhost:" + saslSslPort : plaintextBootstrapServers();
+    }
+
+    /** {@code host:port} of the PLAINTEXT listener (no login). */
+    public String plaintextBootstrapServers() {
         return "localhost:" + brokerPort;
     }
 
-    /** A new admin client for this broker; the caller closes it. */
+    /**
+     * What a client needs besides {@link #bootstrapServers()} to log in as {@code user} (with the
+     * password it was started with) over SASL_SSL: {@code security.protocol}, {@code
+     * sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.*}.
+     *
+     * @param mechanism {@link SaslSsl#SCRAM_SHA_512}, {@link SaslSsl#SCRAM_SHA_256} or {@link
+     *     SaslSsl#PLAIN}
+     * @throws IllegalStateException when the broker has no SASL_SSL listener
+     */
+    public Map<String, String> clientProperties(String mechanism, String user) {
+        String password = saslSsl().users().get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no such user: " + user);
+        }
+        return clientProperties(mechanism, user, password);
+    }
+
+    /** As {@link #clientProperties(String, String)}, with any password (a wrong one, say). */
+    public Map<String, String> clientProperties(String mechanism, String user, String password) {
+        saslSsl();
+        return SaslSsl.clientProperties(mechanism, user, password, tls);
+    }
+
+    private SaslSsl saslSsl() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return saslSsl;
+    }
+
+    /** A new admin client for this broker (PLAINTEXT listener); the caller closes it. */
     public Admin admin() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plaintextBootstrapServers());
         return Admin.create(p);
     }
 

@@ -13,6 +13,15 @@ final class UnderstandEnvironment {
 
     static Configuration flinkConfiguration(Configuration options) {
         Configuration c = new Configuration(options);
+        // Kafka client properties (passwords among them) are for the sources and sinks alone,
+        // which KafkaIo builds from the options; kept out of the job's Flink configuration, they
+        // do not show in Flink's web UI, REST API or logs, which mask by key only.
+        String kafka = UnderstandJobOptions.KAFKA_PROPERTIES.key();
+        for (String key : options.keySet()) {
+            if (key.equals(kafka) || key.startsWith(kafka + ".")) {
+                c.removeKey(key);
+            }
+        }
         String backend =
                 options.get(UnderstandJobOptions.STATE_BACKEND).trim().toLowerCase(Locale.ROOT);
         if (!backend.equals("hashmap") && !backend.equals("rocksdb")) {

@@ -105,6 +105,10 @@ public final class UnderstandJob {
 
     /** The job on Kafka: sources and exactly-once sinks from {@code options} ({@link KafkaIo}). */
     public static UnderstandJob fromKafka(Configuration options) {
+        LOG.info(
+                "Kafka at {}, client properties {}",
+                options.get(UnderstandJobOptions.BOOTSTRAP_SERVERS),
+                SecretMask.mask(KafkaIo.extra(options)));
         return new UnderstandJob(
                 options,
                 KafkaIo.chunkSource(options),
@@ -225,7 +229,7 @@ public final class UnderstandJob {
      */
     public static void main(String[] args) throws Exception {
         Configuration options = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
-        LOG.info("Starting {} with {}", JOB_NAME, options);
+        LOG.info("Starting {} with {}", JOB_NAME, SecretMask.describe(options));
         StreamExecutionEnvironment env = environment(options);
         fromKafka(options).build(env);
         env.execute(JOB_NAME);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -81,7 +82,13 @@ final class TestStreams {
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return producer(bootstrap, Map.of());
+    }
+
+    /** A producer with extra client properties (security settings, say). */
+    static KafkaProducer<String, byte[]> producer(String bootstrap, Map<String, String> client) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4194304");
         p.put(ProducerConfig.ACKS_CONFIG, "all");

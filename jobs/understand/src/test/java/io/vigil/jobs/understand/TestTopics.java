@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -26,7 +27,14 @@ final class TestTopics {
 
     /** A read_committed consumer of one topic from the start, with its own group. */
     static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
+        return committedReader(bootstrap, topic, Map.of());
+    }
+
+    /** As {@link #committedReader(String, String)}, with extra client properties. */
+    static KafkaConsumer<byte[], byte[]> committedReader(
+            String bootstrap, String topic, Map<String, String> client) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

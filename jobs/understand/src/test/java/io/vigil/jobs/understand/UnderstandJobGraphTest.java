@@ -3,6 +3,7 @@ package io.vigil.jobs.understand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.flink.configuration.Configuration;
@@ -63,6 +64,34 @@ class UnderstandJobGraphTest {
                         UnderstandJob.UID_STREAM_MEMORY,
                         UnderstandJob.UID_QUESTION_SOURCE);
         assertThat(uids).anyMatch(u -> u.startsWith(UnderstandJob.UID_CAPTION_SINK));
+    }
+
+    @Test
+    void kafkaSecretsStayOutOfFlinksConfigurationTheWebUiShows() {
+        Configuration conf = new Configuration();
+        conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, "localhost:1"); // never contacted
+        conf.set(
+                UnderstandJobOptions.KAFKA_PROPERTIES,
+                Map.of(
+                        "security.protocol",
+                        "SASL_SSL",
+                        "sasl.jaas.config",
+                        "x required username=\"u\" password=\"graph-s3cret\";"));
+        conf.setString("vigil.kafka.properties.ssl.truststore.password", "graph-trust");
+        StreamExecutionEnvironment env = UnderstandJob.environment(conf);
+        UnderstandJob.fromKafka(conf).build(env);
+        JobGraph job = env.getStreamGraph().getJobGraph();
+
+        // only the sources and sinks get them (inside their serialized operators)
+        for (String shown :
+                List.of(env.getConfiguration().toString(), job.getJobConfiguration().toString())) {
+            assertThat(shown)
+                    .doesNotContain("graph-s3cret")
+                    .doesNotContain("graph-trust")
+                    .doesNotContain("vigil.kafka.properties");
+        }
+        assertThat(env.getConfiguration().get(UnderstandJobOptions.BOOTSTRAP_SERVERS))
+                .isEqualTo("localhost:1");
     }
 
     @Test
