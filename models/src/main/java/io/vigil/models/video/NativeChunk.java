@@ -124,11 +124,28 @@ final class NativeChunk implements AutoCloseable {
      * @throws VideoDecodeException CHUNK_UNDECODABLE or CHUNK_NOT_VIDEO, or CHUNK_TOO_SLOW
      */
     static NativeChunk open(byte[] data, String formatName, long deadlineNanos) {
+        return open(data, formatName, deadlineNanos, true);
+    }
+
+    /**
+     * Opens {@code data} as {@link #open} does but without FFmpeg's stream analysis ({@code
+     * avformat_find_stream_info}), which decodes up to 7 frames of an H.264 stream to guess its
+     * decode delay: the streams, codecs and time bases come from the container's header alone (the
+     * PMT, Matroska's tracks), and the decoder reads the parameter sets from the packets. Its video
+     * stream is the first video stream, whose codec must be known from the header. Opening fails
+     * (CHUNK_UNDECODABLE) where {@link #open} might still succeed; the caller then opens it so.
+     */
+    static NativeChunk openUnprobed(byte[] data, String formatName, long deadlineNanos) {
+        return open(data, formatName, deadlineNanos, false);
+    }
+
+    private static NativeChunk open(
+            byte[] data, String formatName, long deadlineNanos, boolean probe) {
         NativeChunk c =
                 new NativeChunk(
                         "a " + data.length + "-byte " + formatName + " chunk", deadlineNanos);
         try {
-            c.openInput(data, formatName);
+            c.openInput(data, formatName, probe);
             c.openDecoder();
             return c;
         } catch (RuntimeException e) {
@@ -137,7 +154,7 @@ final class NativeChunk implements AutoCloseable {
         }
     }
 
-    private void openInput(byte[] data, String formatName) {
+    private void openInput(byte[] data, String formatName, boolean probe) {
         AVInputFormat input = av_find_input_format(formatName);
         if (input == null) {
             throw undecodable("FFmpeg has no demuxer " + formatName);
@@ -164,15 +181,22 @@ final class NativeChunk implements AutoCloseable {
             throw undecodable("cannot open it as " + formatName + ": " + FfmpegError.text(ret));
         }
         checkDeadline("opening");
-        ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
-        if (ret < 0) {
-            throw undecodable("no stream information: " + FfmpegError.text(ret));
+        if (probe) {
+            ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+            if (ret < 0) {
+                throw undecodable("no stream information: " + FfmpegError.text(ret));
+            }
+            checkDeadline("reading its stream information");
         }
-        checkDeadline("reading its stream information");
+        boolean seenVideo = false;
         for (int i = 0; i < format.nb_streams(); i++) {
             AVCodecParameters par = format.streams(i).codecpar();
-            if (stream < 0 && par.codec_type() == AVMEDIA_TYPE_VIDEO && par.codec_id() != 0) {
-                stream = i;
+            if (par.codec_type() == AVMEDIA_TYPE_VIDEO) {
+                // unprobed, a later stream might be the one analysis would have picked
+                if (stream < 0 && par.codec_id() != 0 && (probe || !seenVideo)) {
+                    stream = i;
+                }
+                seenVideo = true;
             } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
                 audio = true;
             }

@@ -42,13 +42,14 @@ final class PlannedDecode {
     }
 
     /**
-     * Opens and demuxes the chunk, plans ({@link SamplePlan}) and decodes only the planned packets;
-     * on success advances {@code sampler} past the sampled frames.
+     * Opens the chunk without stream analysis ({@link NativeChunk#openUnprobed}), demuxes it, plans
+     * ({@link SamplePlan}) and decodes only the planned packets; on success advances {@code
+     * sampler} past the sampled frames. A chunk that does not open so is left to the full decode,
+     * which opens it with analysis and reports what is wrong with it.
      *
      * @return the counts, or null when the chunk has to be decoded in full instead: the sampler is
      *     then untouched, and the sink was restarted if it got frames
-     * @throws VideoDecodeException as decoding everything would: a chunk that does not open, or
-     *     CHUNK_TOO_SLOW past {@code deadline}
+     * @throws VideoDecodeException CHUNK_TOO_SLOW past {@code deadline}
      */
     static FrameCounts decode(
             byte[] data,
@@ -59,7 +60,20 @@ final class PlannedDecode {
             long deadline,
             int maxFrames) {
         String what = ChunkDecoder.what(data, format);
-        try (NativeChunk chunk = NativeChunk.open(data, format, deadline);
+        NativeChunk opened;
+        try {
+            opened = NativeChunk.openUnprobed(data, format, deadline);
+        } catch (VideoDecodeException e) {
+            if (e.reason() == Reason.CHUNK_TOO_SLOW) {
+                throw e;
+            }
+            LOG.debug(
+                    "Decoding every frame of {}: it does not open unprobed: {}",
+                    what,
+                    e.getMessage());
+            return null;
+        }
+        try (NativeChunk chunk = opened;
                 VideoPackets packets = chunk.readVideoPackets();
                 RgbConverter rgb = new RgbConverter()) {
             String notPlanned =

@@ -25,10 +25,26 @@ final class EncodedClips {
      */
     static Path x264(
             Path dir, String name, int fps, int seconds, String format, String... x264Args) {
+        return x264(dir, name, fps, seconds, format, false, x264Args);
+    }
+
+    /** As {@link #x264}, with a sine tone as a second (audio) stream when {@code audio}. */
+    static Path x264(
+            Path dir,
+            String name,
+            int fps,
+            int seconds,
+            String format,
+            boolean audio,
+            String... x264Args) {
         Path out = dir.resolve(name);
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi"));
-        cmd.addAll(List.of("-i", "testsrc2=size=128x96:rate=" + fps, "-t", "" + seconds));
-        cmd.addAll(List.of("-c:v", "libx264", "-pix_fmt", "yuv420p"));
+        cmd.addAll(List.of("-i", "testsrc2=size=128x96:rate=" + fps));
+        if (audio) {
+            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+            cmd.addAll(List.of("-c:a", "mp2"));
+        }
+        cmd.addAll(List.of("-t", "" + seconds, "-c:v", "libx264", "-pix_fmt", "yuv420p"));
         cmd.addAll(List.of(x264Args));
         cmd.addAll(List.of("-f", format, out.toString()));
         run(cmd);

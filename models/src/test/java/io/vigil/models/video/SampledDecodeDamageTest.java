@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.models.video.VideoDecodeException.Reason;
 import io.vigil.schemas.Container;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,10 +144,19 @@ class SampledDecodeDamageTest {
     }
 
     @Test
-    void emptyTruncatedAndMislabelledChunksAreRejectedAlike() {
+    void emptyTruncatedMislabelledAndAudioOnlyChunksAreRejectedAlike() throws Exception {
         ChunkDecoder skipping = new ChunkDecoder();
+        byte[] audio;
+        try (InputStream in = getClass().getResourceAsStream("/video/audio-only.ts")) {
+            audio = in.readAllBytes();
+        }
         List<byte[]> bad =
-                List.of(new byte[0], Arrays.copyOf(ts, 1000), Arrays.copyOf(ts, 188 * 3), mkv);
+                List.of(
+                        new byte[0],
+                        Arrays.copyOf(ts, 1000),
+                        Arrays.copyOf(ts, 188 * 3),
+                        mkv,
+                        audio);
         for (byte[] data : bad) {
             Outcome expected =
                     Outcome.of(

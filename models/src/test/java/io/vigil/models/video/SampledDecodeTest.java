@@ -120,6 +120,18 @@ class SampledDecodeTest {
     }
 
     @Test
+    void anAudioStreamBesideTheVideoChangesNothing() throws Exception {
+        for (String format : List.of("mpegts", "matroska")) {
+            Path clip = EncodedClips.x264(dir, "audio." + format, 25, 5, format, true, "-g", "25");
+            Container c = format.equals("mpegts") ? Container.MPEGTS : Container.MATROSKA;
+            Chunk whole = new Chunk(Files.readAllBytes(clip), 0);
+            Totals t = compare(List.of(whole), c, new FrameSampler(1));
+            assertThat(t.kept).as(format).isEqualTo(5);
+            assertThat(t.skipDecoded).as(format).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aRestoredSamplerMidStreamSamplesAlike() throws Exception {
         // thresholds not on frame times nor on keyframes
         Totals t = compare(chunks(gop4sBf25), Container.MPEGTS, new FrameSampler(1.5, 1_337));
