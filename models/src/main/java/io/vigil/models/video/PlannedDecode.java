@@ -47,8 +47,9 @@ final class PlannedDecode {
      * sampler} past the sampled frames. A chunk that does not open so is left to the full decode,
      * which opens it with analysis and reports what is wrong with it.
      *
-     * @return the counts, or null when the chunk has to be decoded in full instead: the sampler is
-     *     then untouched, and the sink was restarted if it got frames
+     * @return the counts, or null when the chunk has to be decoded in full instead (it does not fit
+     *     a plan, the decoder's output differs from it, or something failed): the sampler is then
+     *     untouched, and the sink restarted if it got frames
      * @throws VideoDecodeException CHUNK_TOO_SLOW past {@code deadline}
      */
     static FrameCounts decode(
@@ -108,16 +109,15 @@ final class PlannedDecode {
                 return null;
             }
             for (long ms : plan.sampledMs()) {
-                if (!sampler.accept(ms)) {
-                    throw new IllegalStateException("the sampler refused planned sample " + ms);
-                }
+                sampler.accept(ms); // takes each: the plan ran a copy of it over these times
             }
             return new FrameCounts(plan.frames(), decoded);
         } catch (VideoDecodeException e) {
-            throw e;
+            throw e; // past the deadline: decoding everything would not have been faster
         } catch (RuntimeException e) {
-            throw new VideoDecodeException(
-                    Reason.CHUNK_UNDECODABLE, "decoding " + what + " failed: " + e, e);
+            LOG.warn("Decoding every frame of {}: skipping frames failed", what, e);
+            sink.restart();
+            return null;
         }
     }
 

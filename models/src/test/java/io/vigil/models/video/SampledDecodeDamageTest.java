@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.models.video.VideoDecodeException.Reason;
 import io.vigil.schemas.Container;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,56 @@ class SampledDecodeDamageTest {
             actual.assertSameAs(expected, c.toString());
             assertThat(b).isEqualTo(a);
             assertThat(actual.sampled().decoded()).isLessThan(expected.sampled().decoded());
+        }
+    }
+
+    @Test
+    void aDecoderOutputThatDiffersFromThePlanIsCaught() {
+        for (boolean doctored : new boolean[] {false, true}) {
+            try (NativeChunk chunk = NativeChunk.openUnprobed(ts, "mpegts", Long.MAX_VALUE);
+                    VideoPackets packets = chunk.readVideoPackets();
+                    RgbConverter rgb = new RgbConverter()) {
+                long[] pts = packets.pts();
+                if (doctored) {
+                    pts[1] += 1; // the plan expects a frame time the decoder will not give
+                }
+                SamplePlan plan =
+                        SamplePlan.of(
+                                pts,
+                                packets.dts(),
+                                packets.keyframes(),
+                                packets::idr,
+                                chunk::timestampUs,
+                                0,
+                                new FrameSampler(4),
+                                1000);
+                assertThat(plan.usable()).as(plan.fallback()).isTrue();
+                List<Long> got = new ArrayList<>();
+                int decoded =
+                        PlannedDecode.run(
+                                chunk,
+                                packets,
+                                plan,
+                                rgb,
+                                new ChunkDecoder.SampleSink() {
+                                    @Override
+                                    public void accept(
+                                            long ptsMs, ByteBuffer b, int w, int h, int stride) {
+                                        got.add(ptsMs);
+                                    }
+
+                                    @Override
+                                    public void restart() {}
+                                });
+                if (doctored) {
+                    assertThat(decoded).isEqualTo(PlannedDecode.DIFFERS);
+                } else {
+                    assertThat(decoded).isEqualTo(plan.packetsDecoded());
+                    assertThat(got)
+                            .containsExactly(
+                                    Arrays.stream(plan.sampledMs()).boxed().toArray(Long[]::new));
+                }
+            }
         }
     }
 
