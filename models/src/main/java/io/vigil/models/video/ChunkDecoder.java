@@ -27,6 +27,18 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * cut is dropped, not concealed ({@code err_detect=explode}), so no damaged picture reaches the
  * model.
  *
+ * <p>Decoding only what the sampler keeps: {@link #sample} and {@link #decodeSampled} demux the
+ * whole H.264 chunk first, work out from the packets' times and keyframes which frames the sampler
+ * will take ({@link SamplePlan}), and decode only the GOPs holding one, each up to the last packet
+ * needed ({@link PlannedDecode}); for an intact chunk the sampled frames, their pixels and the
+ * sampler's state after the chunk are those of decoding everything. Packets that do not fit the
+ * plan's picture (no pts, decode times going back, an open GOP first, ...), or a decoder whose
+ * output differs from the plan, make it decode every frame instead, as {@link #everyFrameDecoded()}
+ * always does. A damaged chunk is rejected for the same reasons either way, but where damage sits
+ * in packets the plan skips, the frames can differ: decoding everything is then itself not
+ * repeatable (error concealment across decoder threads), and loses the frames still in the decoder
+ * when the last packet of a chunk cut short fails.
+ *
  * <p>Every chunk has a time budget: damaged streams can make FFmpeg slow (or, driven by a loop that
  * retries failed decodes, never finish), so decoding checks a deadline between FFmpeg calls and
  * gives up with {@code CHUNK_TOO_SLOW}. Stateless and thread-safe; each call opens its own demuxer
@@ -42,6 +54,7 @@ public final class ChunkDecoder {
 
     private final int maxFrames;
     private final long budgetNanos;
+    private final boolean skipUnsampled;
 
     /** At most 100,000 frames and {@link #DEFAULT_BUDGET} per chunk. */
     public ChunkDecoder() {
@@ -53,12 +66,29 @@ public final class ChunkDecoder {
      * @param budget stops with {@code CHUNK_TOO_SLOW} when one chunk takes longer
      */
     public ChunkDecoder(int maxFrames, Duration budget) {
+        this(maxFrames, checked(budget, maxFrames).toNanos(), true);
+    }
+
+    private ChunkDecoder(int maxFrames, long budgetNanos, boolean skipUnsampled) {
+        this.maxFrames = maxFrames;
+        this.budgetNanos = budgetNanos;
+        this.skipUnsampled = skipUnsampled;
+    }
+
+    private static Duration checked(Duration budget, int maxFrames) {
         if (maxFrames < 1 || budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException(
                     "maxFrames must be ≥ 1 and the budget > 0: " + maxFrames + ", " + budget);
         }
-        this.maxFrames = maxFrames;
-        this.budgetNanos = budget.toNanos();
+        return budget;
+    }
+
+    /**
+     * This decoder's limits, but {@link #sample} and {@link #decodeSampled} decode every frame of
+     * the chunk (as before frames were skipped): for comparisons and benchmarks.
+     */
+    public ChunkDecoder everyFrameDecoded() {
+        return new ChunkDecoder(maxFrames, budgetNanos, false);
     }
 
     /** FFmpeg's demuxer name for a container. */
@@ -83,18 +113,46 @@ public final class ChunkDecoder {
         void accept(long ptsMs, ByteBuffer rgb, int width, int height, int stride);
     }
 
+    /** Where a sampler-driven decode ({@link #decodeSampled}) hands the sampled frames. */
+    public interface SampleSink {
+        /**
+         * @param rgb packed RGB24 rows {@code stride} bytes apart (absolute indices), in FFmpeg's
+         *     memory: valid only during this call
+         */
+        void accept(long ptsMs, ByteBuffer rgb, int width, int height, int stride);
+
+        /**
+         * Forget every frame accepted so far: the decode starts over from the chunk's first frame,
+         * decoding every frame (it happens at most once per chunk, when skipping frames did not
+         * work out).
+         */
+        void restart();
+    }
+
+    /**
+     * Frame counts of one chunk.
+     *
+     * @param inChunk frames the chunk holds: what decoding every frame gives (counted from its
+     *     packets when frames were skipped: one frame per packet, so on a damaged chunk also those
+     *     that would not decode)
+     * @param decoded frames actually decoded, at most {@code inChunk}
+     */
+    public record FrameCounts(int inChunk, int decoded) {}
+
     /**
      * The frames of a chunk the sampler keeps, preprocessed.
      *
      * @param frames in presentation order, possibly none
-     * @param decoded frames decoded in all, kept or not
+     * @param inChunk frames in the chunk, kept or not ({@link FrameCounts#inChunk()})
+     * @param decoded frames actually decoded ({@link FrameCounts#decoded()})
      */
-    public record Sampled(List<SampledFrame> frames, int decoded) {}
+    public record Sampled(List<SampledFrame> frames, int inChunk, int decoded) {}
 
     /**
      * The job's frame path, and that of {@code vigil eval} and the bare loop: decodes the chunk,
      * lets {@code sampler} pick frames by media time, and preprocesses only those, straight from
-     * FFmpeg's buffer. Frames the sampler drops are never converted nor copied out of FFmpeg.
+     * FFmpeg's buffer. Frames the sampler drops are never converted nor copied out of FFmpeg, and
+     * most are not decoded at all ({@link #decodeSampled}).
      *
      * @param sampler advanced past the kept frames
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
@@ -106,17 +164,13 @@ public final class ChunkDecoder {
             FrameSampler sampler,
             FramePreprocessor preprocessor) {
         List<SampledFrame> kept = new ArrayList<>();
-        int decoded =
-                decode(
+        FrameCounts counts =
+                decodeSampled(
                         data,
                         format(container),
                         baseMs,
-                        new FrameSink() {
-                            @Override
-                            public boolean wants(long ptsMs) {
-                                return sampler.accept(ptsMs);
-                            }
-
+                        sampler,
+                        new SampleSink() {
                             @Override
                             public void accept(
                                     long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
@@ -126,8 +180,13 @@ public final class ChunkDecoder {
                                                 preprocessor.preprocess(
                                                         rgb, width, height, stride)));
                             }
+
+                            @Override
+                            public void restart() {
+                                kept.clear();
+                            }
                         });
-        return new Sampled(kept, decoded);
+        return new Sampled(kept, counts.inChunk(), counts.decoded());
     }
 
     /**
@@ -183,7 +242,49 @@ public final class ChunkDecoder {
     }
 
     /**
-     * The one decode loop.
+     * Decodes the frames {@code sampler} takes (as {@link #decode} with a sink that asks the
+     * sampler would), skipping the GOPs and GOP tails that hold none of them when the packets allow
+     * it ({@link SamplePlan}); else, or when the decoder's output differs from the plan, every
+     * frame, within the same deadline. Either way the sink gets the same frames, with the same
+     * pixels, and the sampler ends in the same state.
+     *
+     * @param sampler advanced past the kept frames
+     * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
+     */
+    public FrameCounts decodeSampled(
+            byte[] data, String format, long baseMs, FrameSampler sampler, SampleSink sink) {
+        check(data, format);
+        long deadline = System.nanoTime() + budgetNanos;
+        if (skipUnsampled) {
+            FrameCounts skipped =
+                    PlannedDecode.decode(data, format, baseMs, sampler, sink, deadline, maxFrames);
+            if (skipped != null) {
+                return skipped;
+            }
+        }
+        int decoded =
+                decode(
+                        data,
+                        format,
+                        baseMs,
+                        new FrameSink() {
+                            @Override
+                            public boolean wants(long ptsMs) {
+                                return sampler.accept(ptsMs);
+                            }
+
+                            @Override
+                            public void accept(
+                                    long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
+                                sink.accept(ptsMs, rgb, width, height, stride);
+                            }
+                        },
+                        deadline);
+        return new FrameCounts(decoded, decoded);
+    }
+
+    /**
+     * The one full decode loop: every frame of the chunk.
      *
      * @param format FFmpeg demuxer name: {@code "mpegts"} or {@code "matroska"}
      * @param baseMs media time of the chunk's first frame, added to chunk-relative times
@@ -191,6 +292,11 @@ public final class ChunkDecoder {
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
      */
     public int decode(byte[] data, String format, long baseMs, FrameSink sink) {
+        check(data, format);
+        return decode(data, format, baseMs, sink, System.nanoTime() + budgetNanos);
+    }
+
+    private static void check(byte[] data, String format) {
         if (data == null || data.length == 0) {
             throw new VideoDecodeException(Reason.CHUNK_EMPTY, "no bytes");
         }
@@ -201,7 +307,13 @@ public final class ChunkDecoder {
                             + data.length
                             + " bytes is not a whole number of 188-byte packets");
         }
-        long deadline = System.nanoTime() + budgetNanos;
+    }
+
+    static String what(byte[] data, String format) {
+        return "a " + data.length + "-byte " + format + " chunk";
+    }
+
+    private int decode(byte[] data, String format, long baseMs, FrameSink sink, long deadline) {
         try (NativeChunk chunk = NativeChunk.open(data, format, deadline);
                 RgbConverter rgb = new RgbConverter()) {
             int decoded = 0;
@@ -234,7 +346,7 @@ public final class ChunkDecoder {
         } catch (RuntimeException e) {
             throw new VideoDecodeException(
                     Reason.CHUNK_UNDECODABLE,
-                    "decoding a " + data.length + "-byte " + format + " chunk failed: " + e,
+                    "decoding " + what(data, format) + " failed: " + e,
                     e);
         }
     }

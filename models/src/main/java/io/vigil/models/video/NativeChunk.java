@@ -1,10 +1,14 @@
 package io.vigil.models.video;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
@@ -53,6 +57,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * decoded picture by picture. Every call into FFmpeg is short, and between calls the loop checks a
  * deadline, so no chunk holds its thread longer than its budget (plus one call); decode errors of
  * the last packets end the chunk instead of being retried. Not thread-safe; close it.
+ *
+ * <p>Two ways to use it: {@link #next()} demuxes and decodes everything, interleaved; or {@link
+ * #readVideoPackets()} demuxes the whole chunk first and {@link #send}, {@link #receive} and {@link
+ * #restart} decode the packets a caller picks ({@link PlannedDecode}).
  */
 final class NativeChunk implements AutoCloseable {
     private static final int IO_BUFFER = 4096;
@@ -116,11 +124,28 @@ final class NativeChunk implements AutoCloseable {
      * @throws VideoDecodeException CHUNK_UNDECODABLE or CHUNK_NOT_VIDEO, or CHUNK_TOO_SLOW
      */
     static NativeChunk open(byte[] data, String formatName, long deadlineNanos) {
+        return open(data, formatName, deadlineNanos, true);
+    }
+
+    /**
+     * Opens {@code data} as {@link #open} does but without FFmpeg's stream analysis ({@code
+     * avformat_find_stream_info}), which decodes up to 7 frames of an H.264 stream to guess its
+     * decode delay: the streams, codecs and time bases come from the container's header alone (the
+     * PMT, Matroska's tracks), and the decoder reads the parameter sets from the packets. Its video
+     * stream is the first video stream, whose codec must be known from the header. Opening fails
+     * (CHUNK_UNDECODABLE) where {@link #open} might still succeed; the caller then opens it so.
+     */
+    static NativeChunk openUnprobed(byte[] data, String formatName, long deadlineNanos) {
+        return open(data, formatName, deadlineNanos, false);
+    }
+
+    private static NativeChunk open(
+            byte[] data, String formatName, long deadlineNanos, boolean probe) {
         NativeChunk c =
                 new NativeChunk(
                         "a " + data.length + "-byte " + formatName + " chunk", deadlineNanos);
         try {
-            c.openInput(data, formatName);
+            c.openInput(data, formatName, probe);
             c.openDecoder();
             return c;
         } catch (RuntimeException e) {
@@ -129,7 +154,7 @@ final class NativeChunk implements AutoCloseable {
         }
     }
 
-    private void openInput(byte[] data, String formatName) {
+    private void openInput(byte[] data, String formatName, boolean probe) {
         AVInputFormat input = av_find_input_format(formatName);
         if (input == null) {
             throw undecodable("FFmpeg has no demuxer " + formatName);
@@ -156,15 +181,22 @@ final class NativeChunk implements AutoCloseable {
             throw undecodable("cannot open it as " + formatName + ": " + FfmpegError.text(ret));
         }
         checkDeadline("opening");
-        ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
-        if (ret < 0) {
-            throw undecodable("no stream information: " + FfmpegError.text(ret));
+        if (probe) {
+            ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+            if (ret < 0) {
+                throw undecodable("no stream information: " + FfmpegError.text(ret));
+            }
+            checkDeadline("reading its stream information");
         }
-        checkDeadline("reading its stream information");
+        boolean seenVideo = false;
         for (int i = 0; i < format.nb_streams(); i++) {
             AVCodecParameters par = format.streams(i).codecpar();
-            if (stream < 0 && par.codec_type() == AVMEDIA_TYPE_VIDEO && par.codec_id() != 0) {
-                stream = i;
+            if (par.codec_type() == AVMEDIA_TYPE_VIDEO) {
+                // unprobed, a later stream might be the one analysis would have picked
+                if (stream < 0 && par.codec_id() != 0 && (probe || !seenVideo)) {
+                    stream = i;
+                }
+                seenVideo = true;
             } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
                 audio = true;
             }
@@ -242,9 +274,80 @@ final class NativeChunk implements AutoCloseable {
         }
     }
 
+    /**
+     * Demuxes the rest of the chunk and keeps its video packets (references to them, in demux
+     * order, which is decode order). Use either this or {@link #next()}, not both.
+     */
+    VideoPackets readVideoPackets() {
+        VideoPackets out = new VideoPackets(nalLengthSize());
+        try {
+            while (true) {
+                checkDeadline("demuxing");
+                if (av_read_frame(format, packet) < 0) {
+                    return out;
+                }
+                if (packet.stream_index() == stream) {
+                    out.add(
+                            av_packet_clone(packet),
+                            packet.pts(),
+                            packet.dts(),
+                            (packet.flags() & AV_PKT_FLAG_KEY) != 0,
+                            (packet.flags() & AV_PKT_FLAG_CORRUPT) != 0);
+                }
+                av_packet_unref(packet);
+            }
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sends one packet to the decoder ({@code null}: drain it). A packet the decoder refuses is
+     * skipped, as in {@link #next()}: its frame is then missing from what {@link #receive} gives.
+     */
+    void send(AVPacket p) {
+        checkDeadline("decoding");
+        avcodec_send_packet(codec, p);
+    }
+
+    /** The next picture the decoder has ready (valid until the next call), or null for none. */
+    AVFrame receive() {
+        checkDeadline("decoding");
+        return avcodec_receive_frame(codec, picture) >= 0 ? picture : null;
+    }
+
+    /** Forgets every frame the decoder holds, so it can be sent a stream from a keyframe again. */
+    void restart() {
+        checkDeadline("decoding");
+        avcodec_flush_buffers(codec);
+    }
+
+    /** The video codec's FFmpeg id. */
+    int codecId() {
+        return codec.codec_id();
+    }
+
+    /**
+     * Bytes of each NAL unit's length prefix in H.264 packets when the stream's extra data is an
+     * avcC record (Matroska, MP4); 0 for Annex B start codes (MPEG-TS).
+     */
+    private int nalLengthSize() {
+        AVCodecParameters par = format.streams(stream).codecpar();
+        BytePointer extra = par.extradata();
+        if (extra == null || par.extradata_size() < 7 || extra.get(0) != 1) {
+            return 0;
+        }
+        return (extra.get(4) & 3) + 1;
+    }
+
     /** A picture's presentation time in microseconds of the stream's clock. */
     long timestampUs(AVFrame f) {
-        long pts = f.best_effort_timestamp();
+        return timestampUs(f.best_effort_timestamp());
+    }
+
+    /** A timestamp in the stream's time base in microseconds. */
+    long timestampUs(long pts) {
         return 1000000L * pts * timeBase.num() / timeBase.den();
     }
 

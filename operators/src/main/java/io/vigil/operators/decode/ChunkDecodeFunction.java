@@ -225,7 +225,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         metrics.chunksDecoded.inc();
         metrics.framesDecoded.inc(sampled.decoded());
         metrics.framesSampled.inc(sampled.frames().size());
-        metrics.framesDropped.inc(sampled.decoded() - sampled.frames().size());
+        metrics.framesDropped.inc(sampled.inChunk() - sampled.frames().size());
         for (SampledFrame f : sampled.frames()) {
             out.collect(
                     StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), f.pixels()));

@@ -29,8 +29,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil bench-decode}: the chunk → sampled frames path, side by side with converting every
- * decoded frame to RGB in Java and sampling afterwards, on the same chunks, in one run.
+ * {@code vigil bench-decode}: the chunk → sampled frames path, which decodes only what the sampler
+ * keeps, side by side with the same path decoding every frame, with converting every decoded frame
+ * to RGB in Java and sampling afterwards, and with the {@code ffmpeg} command line decoding only
+ * the keyframes, on the same chunks, in one run.
  */
 @Command(
         name = "bench-decode",
@@ -38,9 +40,13 @@ import picocli.CommandLine.Spec;
         header = "Measure decoding chunks to sampled, preprocessed frames.",
         description = {
             "Cuts CLIP into chunks as vigil ingest does, then times, round by round on the same",
-            "chunks: (a) the job's path, ChunkDecoder.sample, which converts only the frames the",
+            "chunks: (a) ChunkDecoder.sample decoding every frame, converting only the frames the",
             "sampler keeps; (b) every decoded frame converted to RGB and copied to Java, then",
-            "sampled and preprocessed. Prints ms per sampled frame for each and their ratio."
+            "sampled and preprocessed; (c) the job's path, ChunkDecoder.sample, decoding only",
+            "what the sampler keeps; (d) that decode alone, to RGB without preprocessing. Then",
+            "times ffmpeg -skip_frame nokey -i CLIP -f null - (its -benchmark rtime, plain and to",
+            "rgb24) when ffmpeg is on the PATH. Prints ms per sampled frame (ffmpeg: per frame",
+            "decoded) and the ratios."
         },
         footer = {"", "Example:", "  vigil bench-decode --rounds 5 camera.ts"})
 public final class DecodeBenchCommand implements Callable<Integer> {
@@ -55,7 +61,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
             names = "--rounds",
             paramLabel = "N",
             defaultValue = "5",
-            description = "Timed rounds, each (a) then (b) (default ${DEFAULT-VALUE}).")
+            description = "Timed rounds, each (a) to (d) (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Override
@@ -77,61 +83,141 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         double fps = manifest.sampleFps();
         List<VideoChunk> chunks =
                 VideoChunker.chunkAll(clip.toString(), ChunkerOptions.defaults("bench"));
-        List<byte[]> raw = chunks.stream().map(DecodeBenchCommand::data).toList(); // for (b)
+        List<byte[]> raw = chunks.stream().map(DecodeBenchCommand::data).toList(); // (b), (d)
         PrintWriter out = spec.commandLine().getOut();
         ChunkDecoder decoder = new ChunkDecoder();
-        double[] sampled = new double[rounds];
-        double[] everyFrame = new double[rounds];
-        int kept = 0;
-        int decoded = 0;
+        double[][] ms = new double[4][rounds]; // (a) to (d), per sampled frame
+        int[] counts = new int[4]; // kept, in chunks, decoded by (c), decoded by (a)
         for (int r = 0; r < rounds; r++) {
-            FrameSampler a = new FrameSampler(fps);
             long t0 = System.nanoTime();
-            kept = 0;
-            decoded = 0;
-            for (int i = 0; i < chunks.size(); i++) {
-                VideoChunk c = chunks.get(i);
-                ChunkDecoder.Sampled s = decoder.sample(c, a, pre);
-                kept += s.frames().size();
-                decoded += s.decoded();
-            }
+            counts[3] = sampleAll(decoder.everyFrameDecoded(), chunks, fps, pre)[2];
             long t1 = System.nanoTime();
-            FrameSampler b = new FrameSampler(fps);
-            for (int i = 0; i < chunks.size(); i++) {
-                VideoChunk c = chunks.get(i);
-                String format = ChunkDecoder.format(c.getContainer());
-                for (DecodedFrame f : decoder.decodeAll(raw.get(i), format, c.getMediaStartMs())) {
-                    if (b.accept(f.ptsMs())) {
-                        pre.preprocess(f.rgb(), f.width(), f.height());
-                    }
-                }
-            }
+            everyFrameToRgb(decoder, chunks, raw, fps, pre);
             long t2 = System.nanoTime();
-            sampled[r] = (t1 - t0) / 1e6 / Math.max(1, kept);
-            everyFrame[r] = (t2 - t1) / 1e6 / Math.max(1, kept);
+            int[] c = sampleAll(decoder, chunks, fps, pre);
+            long t3 = System.nanoTime();
+            decodeOnly(decoder, chunks, raw, fps);
+            long t4 = System.nanoTime();
+            System.arraycopy(c, 0, counts, 0, 3);
+            long[] spans = {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
+            for (int k = 0; k < 4; k++) {
+                ms[k][r] = spans[k] / 1e6 / Math.max(1, counts[0]);
+            }
             out.printf(
                     Locale.ROOT,
-                    "round %d: sample %.2f ms, every frame to RGB %.2f ms per sampled frame"
-                            + " (ratio %.2f)%n",
+                    "round %d: ms per sampled frame: (a) every frame decoded %.2f, (b) every frame"
+                            + " to RGB %.2f, (c) sampled frames decoded %.2f, (d) (c) without"
+                            + " preprocessing %.2f%n",
                     r + 1,
-                    sampled[r],
-                    everyFrame[r],
-                    everyFrame[r] / sampled[r]);
+                    ms[0][r],
+                    ms[1][r],
+                    ms[2][r],
+                    ms[3][r]);
+            out.flush();
         }
         out.printf(
                 Locale.ROOT,
-                "%s: %d chunks, %d frames decoded, %d sampled at %.1f fps; median ms per sampled"
-                        + " frame: sample %.2f, every frame to RGB %.2f, ratio %.2f%n",
+                "%s: %d chunks, %d frames, %d sampled at %.1f fps; decoded: (a) %d, (c) %d%n"
+                        + "median ms per sampled frame: (a) %.2f, (b) %.2f, (c) %.2f, (d) %.2f;"
+                        + " (a)/(c) %.2f, (b)/(c) %.2f%n",
                 clip.getFileName(),
                 chunks.size(),
-                decoded,
-                kept,
+                counts[1],
+                counts[0],
                 fps,
-                median(sampled),
-                median(everyFrame),
-                median(everyFrame) / median(sampled));
+                counts[3],
+                counts[2],
+                median(ms[0]),
+                median(ms[1]),
+                median(ms[2]),
+                median(ms[3]),
+                median(ms[0]) / median(ms[2]),
+                median(ms[1]) / median(ms[2]));
+        ffmpeg(out, median(ms[3]), median(ms[2]));
         out.flush();
         return 0;
+    }
+
+    /** ffmpeg decoding only the keyframes, plain and to RGB, against (d) and (c). */
+    private void ffmpeg(PrintWriter out, double decodeOnlyMs, double jobMs)
+            throws InterruptedException {
+        for (boolean rgb : new boolean[] {false, true}) {
+            double[] runs = new double[rounds];
+            int frames = 0;
+            for (int r = 0; r < rounds; r++) {
+                FfmpegKeyframes.Run run = FfmpegKeyframes.time(clip, rgb);
+                if (run == null) {
+                    out.printf("%s failed or is not on the PATH; skipped%n", "ffmpeg");
+                    return;
+                }
+                runs[r] = run.msPerFrame();
+                frames = run.frames();
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d frames, median %.2f ms per frame; (d)/ffmpeg %.2f, (c)/ffmpeg %.2f%n",
+                    String.join(" ", FfmpegKeyframes.command(clip.getFileName(), rgb)),
+                    frames,
+                    median(runs),
+                    decodeOnlyMs / median(runs),
+                    jobMs / median(runs));
+        }
+    }
+
+    /** Samples every chunk; returns frames kept, frames in the chunks, frames decoded. */
+    private static int[] sampleAll(
+            ChunkDecoder decoder, List<VideoChunk> chunks, double fps, FramePreprocessor pre) {
+        FrameSampler sampler = new FrameSampler(fps);
+        int[] counts = new int[3];
+        for (VideoChunk c : chunks) {
+            ChunkDecoder.Sampled s = decoder.sample(c, sampler, pre);
+            counts[0] += s.frames().size();
+            counts[1] += s.inChunk();
+            counts[2] += s.decoded();
+        }
+        return counts;
+    }
+
+    /** Every decoded frame to RGB in Java, sampled and preprocessed afterwards. */
+    private static void everyFrameToRgb(
+            ChunkDecoder decoder,
+            List<VideoChunk> chunks,
+            List<byte[]> raw,
+            double fps,
+            FramePreprocessor pre) {
+        FrameSampler sampler = new FrameSampler(fps);
+        for (int i = 0; i < chunks.size(); i++) {
+            VideoChunk c = chunks.get(i);
+            String format = ChunkDecoder.format(c.getContainer());
+            for (DecodedFrame f : decoder.decodeAll(raw.get(i), format, c.getMediaStartMs())) {
+                if (sampler.accept(f.ptsMs())) {
+                    pre.preprocess(f.rgb(), f.width(), f.height());
+                }
+            }
+        }
+    }
+
+    /** The skipping decode to RGB, frames left in FFmpeg's buffer. */
+    private static void decodeOnly(
+            ChunkDecoder decoder, List<VideoChunk> chunks, List<byte[]> raw, double fps) {
+        FrameSampler sampler = new FrameSampler(fps);
+        ChunkDecoder.SampleSink ignore =
+                new ChunkDecoder.SampleSink() {
+                    @Override
+                    public void accept(long ptsMs, ByteBuffer rgb, int w, int h, int stride) {}
+
+                    @Override
+                    public void restart() {}
+                };
+        for (int i = 0; i < chunks.size(); i++) {
+            VideoChunk c = chunks.get(i);
+            decoder.decodeSampled(
+                    raw.get(i),
+                    ChunkDecoder.format(c.getContainer()),
+                    c.getMediaStartMs(),
+                    sampler,
+                    ignore);
+        }
     }
 
     private static double median(double[] v) {
