@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code vigil eval --real} on Debian's vtest.avi against the by-eye reference, with the real-scene
  * model: the whole Java path (chunker re-encoding the AVI, decode, sample, the detector-backbone
  * encoder, memory, text) runs on real footage and every reference instant is scored. The figures
- * themselves are reported in docs/model-card-cam.md, not asserted.
+ * are reported in docs/model-card-cam.md; the test holds the shipped model to floors below them
+ * (held-out real footage, a reference made by eye), so a model or pipeline change that loses what
+ * it has reached fails here.
  */
 class RealFootageEvalITCase {
 
@@ -49,7 +51,12 @@ class RealFootageEvalITCase {
         // 79.5 s sampled at 1 fps: a caption after each of the 80 samples
         assertThat(json.get("captions").asInt()).isEqualTo(80);
         assertThat(json.get("crossings").asInt()).isEqualTo(ref.crossings().size());
-        assertThat(json.get("count_caption").asDouble()).isBetween(0.0, 1.0);
+        // vigil-cam v2 reaches 22/40 (captions) and 25/40 (answers); v1, without the detection
+        // step in its encoder, had 0/40
+        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.4);
+        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.4);
+        // neither vehicle moves in vtest.avi; v2 never says one does (v1: 61 of 80 captions)
+        assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
         // the real-scene model speaks its grammar on real footage: every caption reads
         assertThat(json.get("malformed_captions").asInt()).isZero();
         // one line per instant before the summary
