@@ -4,6 +4,7 @@ import io.vigil.cli.bench.BenchCommand;
 import io.vigil.cli.bench.DecodeBenchCommand;
 import io.vigil.cli.bench.FuzzDecodeCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
+import io.vigil.cli.cluster.SubmitCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
 import io.vigil.cli.common.KafkaClients;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            SubmitCommand.class,
             IngestCommand.class,
             AskCommand.class,
             TailCommand.class,
