@@ -4,6 +4,7 @@ import io.vigil.cli.bench.BenchCommand;
 import io.vigil.cli.bench.DecodeBenchCommand;
 import io.vigil.cli.bench.FuzzDecodeCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
+import io.vigil.cli.bench.SoakCommand;
 import io.vigil.cli.cluster.SubmitCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
             ModelBenchCommand.class,
             DecodeBenchCommand.class,
             FuzzDecodeCommand.class,
+            SoakCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {

@@ -200,12 +200,12 @@ final class PipelineRun implements AutoCloseable {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 
-    private void start() {
+    void start() {
         kafka = EmbeddedKafka.start();
         kafka.createTopics(1, Topics.ALL);
     }
 
-    private void submit() throws Exception {
+    void submit() throws Exception {
         Configuration conf = new Configuration();
         conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
@@ -216,6 +216,15 @@ final class PipelineRun implements AutoCloseable {
         LocalUnderstandCluster local = LocalUnderstandCluster.start(conf);
         flink = local.flink();
         job = local.job();
+    }
+
+    EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The folder the running job checkpoints to. */
+    Path checkpoints() {
+        return checkpoints;
     }
 
     @Override
