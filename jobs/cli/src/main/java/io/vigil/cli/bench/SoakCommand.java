@@ -95,9 +95,13 @@ public final class SoakCommand implements Callable<Integer> {
         StringBuilder table = new StringBuilder();
         AtomicLong captions = new AtomicLong();
         AtomicLong deadLetters = new AtomicLong();
+        long[] inFlight = {0};
         try (PipelineRun run =
                 new PipelineRun(model.dir(), Duration.ofSeconds(checkpointSeconds))) {
             List<BenchClip> clips = BenchCommand.clips(tmp, Math.min(streams, 4), 20);
+            VideoChunk first = clips.get(0).chunks().get(0);
+            long chunkMs = Math.max(1, first.getMediaEndMs() - first.getMediaStartMs());
+            inFlight[0] = streams * (checkpointSeconds * 1000L / chunkMs + 2);
             run.start();
             run.submit();
             String bootstrap = run.kafka().bootstrapServers();
@@ -153,7 +157,8 @@ public final class SoakCommand implements Callable<Integer> {
             feeders.awaitTermination(10, TimeUnit.SECONDS);
             TempDirs.deleteRecursively(tmp);
         }
-        SoakVerdict verdict = SoakVerdict.of(samples, streams, deadLetters.get(), captions.get());
+        SoakVerdict verdict =
+                SoakVerdict.of(samples, inFlight[0], deadLetters.get(), captions.get());
         out.printf("%n%s%n", verdict.text());
         table.append(System.lineSeparator()).append(verdict.text()).append(System.lineSeparator());
         if (outFile != null) {

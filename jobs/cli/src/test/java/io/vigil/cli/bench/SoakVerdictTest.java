@@ -26,30 +26,31 @@ class SoakVerdictTest {
 
     @Test
     void steadyMeasuresAreFlat() {
-        SoakVerdict v = SoakVerdict.of(series(0, 0), 10, 0, 500);
+        SoakVerdict v = SoakVerdict.of(series(0, 0), 20, 0, 500);
         assertThat(v.flat()).as(v.text()).isTrue();
         assertThat(v.text()).startsWith("flat").doesNotContain("GREW");
     }
 
     @Test
     void aGrowingHeapIsNotFlat() {
-        SoakVerdict v = SoakVerdict.of(series(20_000_000L, 0), 10, 0, 500); // +400 MB over the run
+        SoakVerdict v = SoakVerdict.of(series(20_000_000L, 0), 20, 0, 500); // +400 MB over the run
         assertThat(v.flat()).isFalse();
         assertThat(v.text()).contains("live heap").contains("GREW");
     }
 
     @Test
     void aGrowingLagIsNotFlat() {
-        SoakVerdict v = SoakVerdict.of(series(0, 5), 10, 0, 500); // 10 -> ~100 chunks behind
+        SoakVerdict v =
+                SoakVerdict.of(series(0, 5), 20, 0, 500); // 10 -> ~100 chunks behind, 20 in flight
         assertThat(v.flat()).isFalse();
         assertThat(v.text()).containsPattern("lag .*GREW");
     }
 
     @Test
     void deadLettersOrNoCaptionsAreNotFlatAndTooFewSamplesCannotBeJudged() {
-        assertThat(SoakVerdict.of(series(0, 0), 10, 1, 500).flat()).isFalse();
-        assertThat(SoakVerdict.of(series(0, 0), 10, 0, 0).flat()).isFalse();
-        SoakVerdict shortRun = SoakVerdict.of(series(0, 0).subList(0, 3), 10, 0, 500);
+        assertThat(SoakVerdict.of(series(0, 0), 20, 1, 500).flat()).isFalse();
+        assertThat(SoakVerdict.of(series(0, 0), 20, 0, 0).flat()).isFalse();
+        SoakVerdict shortRun = SoakVerdict.of(series(0, 0).subList(0, 3), 20, 0, 500);
         assertThat(shortRun.flat()).isFalse();
         assertThat(shortRun.text()).contains("too short");
     }
