@@ -297,4 +297,37 @@ class StreamMemoryOperatorTest {
             assertThat(op.metrics().framesStepped.getCount()).isEqualTo(4L);
         }
     }
+
+    @Test
+    void aSnapshotOfTheFunctionRestoresIntoTheOperator() throws Exception {
+        Outputs want = unbatched();
+        int half = inputs.size() / 2;
+        Outputs got = new Outputs();
+        OperatorSubtaskState snap;
+        try (var h =
+                harness(
+                        new KeyedCoProcessOperator<>(
+                                new StreamMemoryFunction(
+                                        TestModels.dir(),
+                                        SEGMENT,
+                                        500,
+                                        Duration.ZERO,
+                                        1,
+                                        HISTORY)))) {
+            h.open();
+            feed(h, inputs.subList(0, half));
+            snap = h.snapshot(1L, 1L);
+            got.drain(h);
+        }
+        try (var h = harness(batched(16))) {
+            h.initializeState(snap);
+            h.open();
+            feed(h, inputs.subList(half, inputs.size()));
+            h.endInput1();
+            h.endInput2();
+            got.drain(h);
+        }
+        assertThat(got.captions).isEqualTo(want.captions);
+        assertThat(got.answers).isEqualTo(want.answers);
+    }
 }
