@@ -15,12 +15,15 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The batching operator against the one-stream-per-call function, on the real model: many
@@ -298,8 +301,9 @@ class StreamMemoryOperatorTest {
         }
     }
 
-    @Test
-    void aSnapshotOfTheFunctionRestoresIntoTheOperator() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aSnapshotOfTheFunctionRestoresIntoTheOperator(String backend) throws Exception {
         Outputs want = unbatched();
         int half = inputs.size() / 2;
         Outputs got = new Outputs();
@@ -314,14 +318,18 @@ class StreamMemoryOperatorTest {
                                         Duration.ZERO,
                                         1,
                                         HISTORY)))) {
+            backend(h, backend);
             h.open();
             feed(h, inputs.subList(0, half));
             snap = h.snapshot(1L, 1L);
             got.drain(h);
         }
         try (var h = harness(batched(16))) {
+            backend(h, backend);
             h.initializeState(snap);
             h.open();
+            assertThat(h.getOperator().getKeyedStateBackend().getClass().getSimpleName())
+                    .startsWith(backend.equals("rocksdb") ? "RocksDB" : "Heap");
             feed(h, inputs.subList(half, inputs.size()));
             h.endInput1();
             h.endInput2();
@@ -329,5 +337,13 @@ class StreamMemoryOperatorTest {
         }
         assertThat(got.captions).isEqualTo(want.captions);
         assertThat(got.answers).isEqualTo(want.answers);
+    }
+
+    private static void backend(
+            KeyedTwoInputStreamOperatorTestHarness<String, FrameToken, Question, Caption> h,
+            String backend) {
+        if (backend.equals("rocksdb")) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
     }
 }
