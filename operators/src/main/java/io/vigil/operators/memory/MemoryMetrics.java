@@ -5,11 +5,13 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
-/** Metrics of {@link StreamMemoryFunction}. */
+/** Metrics of {@link StreamMemory} (the function and the batching operator). */
 public final class MemoryMetrics {
     public static final String GROUP = "vigilMemory";
     public static final String FRAMES_STEPPED = "framesStepped";
     public static final String STEP_MICROS = "stepMicros";
+    public static final String STEP_CALLS = "stepCalls";
+    public static final String STEP_BATCH_SIZE = "stepBatchSize";
     public static final String STATE_BYTES = "stateBytes";
     public static final String STREAMS_STARTED = "streamsStarted";
     public static final String STREAMS_ENDED = "streamsEnded";
@@ -23,8 +25,14 @@ public final class MemoryMetrics {
 
     public final Counter framesStepped;
 
-    /** One Mamba frame step (B = 1), µs, including the state's (de)serialisation. */
+    /** One Mamba step call (B streams, one frame each), µs. */
     public final Histogram stepMicros;
+
+    /** Mamba step calls; {@code framesStepped / stepCalls} is the mean batch. */
+    public final Counter stepCalls;
+
+    /** Streams (frames) per step call. */
+    public final Histogram stepBatchSize;
 
     /** Bytes of one stream's memory in keyed state (constant for a model). */
     public final Histogram stateBytes;
@@ -46,6 +54,8 @@ public final class MemoryMetrics {
         MetricGroup g = parent.addGroup(GROUP);
         framesStepped = g.counter(FRAMES_STEPPED);
         stepMicros = g.histogram(STEP_MICROS, new DescriptiveStatisticsHistogram(1000));
+        stepCalls = g.counter(STEP_CALLS);
+        stepBatchSize = g.histogram(STEP_BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         stateBytes = g.histogram(STATE_BYTES, new DescriptiveStatisticsHistogram(100));
         streamsStarted = g.counter(STREAMS_STARTED);
         streamsEnded = g.counter(STREAMS_ENDED);

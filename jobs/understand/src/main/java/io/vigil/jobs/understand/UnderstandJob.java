@@ -5,6 +5,7 @@ import io.vigil.operators.decode.StreamFrame;
 import io.vigil.operators.encode.FrameEncoderOperator;
 import io.vigil.operators.encode.FrameToken;
 import io.vigil.operators.memory.StreamMemoryFunction;
+import io.vigil.operators.memory.StreamMemoryOperator;
 import io.vigil.operators.source.ChunkEnvelope;
 import io.vigil.operators.source.EnvelopeRouter;
 import io.vigil.operators.source.QuestionEnvelope;
@@ -188,16 +189,20 @@ public final class UnderstandJob {
         SingleOutputStreamOperator<Caption> captionStream =
                 keyedTokens
                         .connect(keyedQuestions)
-                        .process(
-                                new StreamMemoryFunction(
+                        // frames of many streams per Mamba step; same keyed state as the
+                        // former KeyedCoProcessFunction, so savepoints restore under the same uid
+                        .transform(
+                                NAME_STREAM_MEMORY,
+                                TypeInformation.of(Caption.class),
+                                new StreamMemoryOperator(
                                         modelDir,
                                         options.get(UnderstandJobOptions.SEGMENT_LENGTH),
                                         options.get(UnderstandJobOptions.MAX_QUESTION_CHARS),
                                         options.get(UnderstandJobOptions.IDLE_STATE_TTL),
                                         threads,
-                                        options.get(UnderstandJobOptions.HISTORY_SEGMENTS)),
-                                TypeInformation.of(Caption.class))
-                        .name(NAME_STREAM_MEMORY)
+                                        options.get(UnderstandJobOptions.HISTORY_SEGMENTS),
+                                        options.get(UnderstandJobOptions.MEMORY_MAX_BATCH),
+                                        options.get(UnderstandJobOptions.MEMORY_MAX_DELAY)))
                         .uid(UID_STREAM_MEMORY);
 
         DataStream<DeadLetter> dead =

@@ -143,6 +143,24 @@ public final class UnderstandJobOptions {
                     .withDescription(
                             "Longest a frame waits in the encoder's batch (processing time).");
 
+    public static final ConfigOption<Integer> MEMORY_MAX_BATCH =
+            ConfigOptions.key("vigil.memory.max-batch")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription(
+                            "Most frames (of different streams) in one Mamba step call; a batch"
+                                    + " is also flushed after memory.max-delay, before a question"
+                                    + " of a stream with buffered frames, before every checkpoint"
+                                    + " barrier and at end of input. 1 steps one frame per call.");
+
+    public static final ConfigOption<Duration> MEMORY_MAX_DELAY =
+            ConfigOptions.key("vigil.memory.max-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(20))
+                    .withDescription(
+                            "Longest a frame token waits in the memory's step batch (processing"
+                                    + " time); 0 steps each frame on arrival.");
+
     public static final ConfigOption<MemorySize> MAX_CHUNK_SIZE =
             ConfigOptions.key("vigil.chunk.max-size")
                     .memoryType()
