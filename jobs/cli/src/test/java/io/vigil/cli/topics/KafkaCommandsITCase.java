@@ -6,12 +6,11 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import io.vigil.cli.VigilCommand;
 import io.vigil.cli.common.ExitCode;
 import io.vigil.cli.common.KafkaClients;
+import io.vigil.cli.common.KafkaTarget;
 import io.vigil.jobs.kafka.EmbeddedKafka;
 import io.vigil.models.video.RecordedClips;
-import io.vigil.schemas.Answer;
 import io.vigil.schemas.AvroCodec;
 import io.vigil.schemas.Caption;
-import io.vigil.schemas.Question;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.VideoChunk;
 import java.io.PrintWriter;
@@ -153,7 +152,12 @@ class KafkaCommandsITCase {
     @Test
     void askPublishesTheQuestionAndPrintsItsAnswer() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        Thread answerer = new Thread(() -> answerQuestions(stop), "fake-job");
+        Thread answerer =
+                new Thread(
+                        () ->
+                                EchoAnswerer.run(
+                                        KafkaTarget.of(kafka.bootstrapServers()), "cam-1", 3, stop),
+                        "fake-job");
         answerer.start();
         try {
             int code =
@@ -266,36 +270,5 @@ class KafkaCommandsITCase {
 
         assertThat(code).isEqualTo(ExitCode.FAILURE);
         assertThat(err.toString().strip()).contains("no answer").doesNotContain("\n");
-    }
-
-    /** Plays the understand job's part: answers every question on cam-1 with an echo. */
-    private static void answerQuestions(AtomicBoolean stop) {
-        AvroCodec<Question> questions = AvroCodec.of(Question.class);
-        AvroCodec<Answer> answers = AvroCodec.of(Answer.class);
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(kafka.bootstrapServers());
-                KafkaProducer<String, byte[]> p = KafkaClients.producer(kafka.bootstrapServers())) {
-            KafkaClients.assignAll(c, kafka.bootstrapServers(), Topics.QUESTIONS, true);
-            while (!stop.get()) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    Question q = questions.decode(r.value());
-                    if (!q.getStreamId().equals("cam-1")) {
-                        continue;
-                    }
-                    Answer a =
-                            Answer.newBuilder()
-                                    .setQuestionId(q.getQuestionId())
-                                    .setStreamId(q.getStreamId())
-                                    .setText("echo: " + q.getText())
-                                    .setFramesSeen(3)
-                                    .setModelId("fake@0")
-                                    .setProducedAtMs(System.currentTimeMillis())
-                                    .build();
-                    p.send(new ProducerRecord<>(Topics.ANSWERS, q.getStreamId(), answers.encode(a)))
-                            .get();
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

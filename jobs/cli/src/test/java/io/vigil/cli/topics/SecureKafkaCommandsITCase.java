@@ -11,10 +11,8 @@ import io.vigil.cli.common.KafkaTarget;
 import io.vigil.jobs.kafka.EmbeddedKafka;
 import io.vigil.jobs.kafka.SaslSsl;
 import io.vigil.models.video.RecordedClips;
-import io.vigil.schemas.Answer;
 import io.vigil.schemas.AvroCodec;
 import io.vigil.schemas.Caption;
-import io.vigil.schemas.Question;
 import io.vigil.schemas.Topics;
 import io.vigil.schemas.VideoChunk;
 import java.io.PrintWriter;
@@ -193,7 +191,7 @@ class SecureKafkaCommandsITCase {
     @Test
     void askGetsItsAnswerThroughSaslSslWithPlain() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        Thread answerer = new Thread(() -> answerQuestions(stop), "fake-job");
+        Thread answerer = new Thread(() -> EchoAnswerer.run(scram, "cam-ask", 1, stop), "fake-job");
         answerer.start();
         try {
             int code =
@@ -262,36 +260,5 @@ class SecureKafkaCommandsITCase {
                 .startsWith("vigil tail: cannot reach Kafka at " + kafka.bootstrapServers())
                 .contains("--kafka-config")
                 .doesNotContain("\n");
-    }
-
-    /** Plays the understand job's part: answers every question on cam-ask with an echo. */
-    private static void answerQuestions(AtomicBoolean stop) {
-        AvroCodec<Question> questions = AvroCodec.of(Question.class);
-        AvroCodec<Answer> answers = AvroCodec.of(Answer.class);
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(scram);
-                KafkaProducer<String, byte[]> p = KafkaClients.producer(scram)) {
-            KafkaClients.assignAll(c, scram.bootstrap(), Topics.QUESTIONS, true);
-            while (!stop.get()) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    Question q = questions.decode(r.value());
-                    if (!q.getStreamId().equals("cam-ask")) {
-                        continue;
-                    }
-                    Answer a =
-                            Answer.newBuilder()
-                                    .setQuestionId(q.getQuestionId())
-                                    .setStreamId(q.getStreamId())
-                                    .setText("echo: " + q.getText())
-                                    .setFramesSeen(1)
-                                    .setModelId("fake@0")
-                                    .setProducedAtMs(System.currentTimeMillis())
-                                    .build();
-                    p.send(new ProducerRecord<>(Topics.ANSWERS, q.getStreamId(), answers.encode(a)))
-                            .get();
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
