@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -117,7 +118,8 @@ public final class SoakCommand implements Callable<Integer> {
                     String id = "soak-" + s;
                     feeders.submit(() -> feed(producer, clip, id));
                 }
-                Thread reader = reader(bootstrap, captions, deadLetters);
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread reader = reader(bootstrap, captions, deadLetters, stop);
                 reader.start();
                 String head =
                         String.format(
@@ -150,7 +152,9 @@ public final class SoakCommand implements Callable<Integer> {
                     out.flush();
                     table.append(row);
                 }
-                reader.interrupt();
+                stop.set(true); // the reader closes its consumer itself (an interrupt makes Kafka
+                // log one)
+                reader.join(10_000);
             }
         } finally {
             feeders.shutdownNow();
@@ -190,8 +194,9 @@ public final class SoakCommand implements Callable<Integer> {
         return null;
     }
 
-    /** Counts committed captions and dead letters until interrupted. */
-    private static Thread reader(String bootstrap, AtomicLong captions, AtomicLong deadLetters) {
+    /** Counts committed captions and dead letters until {@code stop}. */
+    private static Thread reader(
+            String bootstrap, AtomicLong captions, AtomicLong deadLetters, AtomicBoolean stop) {
         Thread t =
                 new Thread(
                         () -> {
@@ -202,7 +207,7 @@ public final class SoakCommand implements Callable<Integer> {
                                         bootstrap,
                                         List.of(Topics.CAPTIONS, Topics.DEADLETTER),
                                         true);
-                                while (!Thread.currentThread().isInterrupted()) {
+                                while (!stop.get()) {
                                     for (ConsumerRecord<String, byte[]> r :
                                             c.poll(Duration.ofMillis(500))) {
                                         (r.topic().equals(Topics.CAPTIONS) ? captions : deadLetters)

@@ -65,7 +65,7 @@ record SoakVerdict(boolean flat, String text) {
                 (flat ? "flat" : "NOT flat")
                         + ": first vs last quarter, slack in ()"
                         + System.lineSeparator()
-                        + why.toString().strip());
+                        + why.toString().stripTrailing());
     }
 
     private static boolean check(
