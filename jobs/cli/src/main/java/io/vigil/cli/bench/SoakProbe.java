@@ -1,12 +1,12 @@
 package io.vigil.cli.bench;
 
+import io.vigil.cli.local.RunCommand;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,39 +83,24 @@ final class SoakProbe implements AutoCloseable {
         return -1;
     }
 
-    /** Bytes under the newest {@code chk-N} folder that has its {@code _metadata}, else 0. */
-    private long newestCheckpointBytes() throws IOException {
-        Optional<Path> newest;
-        try (Stream<Path> files = Files.walk(checkpoints, 3)) {
-            newest =
-                    files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                            .map(Path::getParent)
-                            .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                            .max(Comparator.comparingLong(SoakProbe::chkNumber));
-        } catch (java.io.UncheckedIOException e) {
-            return 0; // a checkpoint was subsumed while walking: next sample
-        }
-        if (newest.isEmpty()) {
-            return 0;
-        }
+    /** Bytes under the newest complete {@code chk-N} folder, else 0. */
+    private long newestCheckpointBytes() {
         long bytes = 0;
-        try (Stream<Path> files = Files.walk(newest.get())) {
-            for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
-                bytes += Files.size(f);
+        try {
+            Optional<Path> newest = RunCommand.latestCheckpoint(checkpoints);
+            if (newest.isEmpty()) {
+                return 0;
+            }
+            try (Stream<Path> files = Files.walk(newest.get())) {
+                for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+                    bytes += Files.size(f);
+                }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            return 0; // removed while measuring
+            return 0; // a checkpoint was subsumed while measuring: next sample
         }
         // shared state (incremental RocksDB) lives beside chk-N; hashmap snapshots are all inside
         return bytes;
-    }
-
-    private static long chkNumber(Path chk) {
-        try {
-            return Long.parseLong(chk.getFileName().toString().substring(4));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** Records on {@code topic} not yet committed by {@code group}. */

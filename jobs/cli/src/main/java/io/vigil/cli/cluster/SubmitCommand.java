@@ -115,7 +115,8 @@ public final class SubmitCommand implements Callable<Integer> {
         KafkaTarget target = kafka.target();
         Configuration options = jobOptions(target);
         KafkaClients.checkLogin(target); // a wrong password: one line now, not a failing job
-        JobGraph graph = jobGraph(options);
+        Optional<Path> jar = jar();
+        JobGraph graph = jobGraph(options, jar);
         JobID id = RestSubmission.submit(endpoint, graph, timeoutSeconds);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -125,7 +126,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 endpoint,
                 target.describe(),
                 modelPath,
-                jar().map(Path::toString).orElse("none"),
+                jar.map(Path::toString).orElse("none"),
                 savepoint == null ? "" : ", from " + savepoint);
         out.flush();
         return 0;
@@ -197,14 +198,14 @@ public final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private JobGraph jobGraph(Configuration options) {
+    private JobGraph jobGraph(Configuration options, Optional<Path> jar) {
         try {
             StreamExecutionEnvironment env = UnderstandJob.environment(options);
             UnderstandJob.fromKafka(options).build(env);
             StreamGraph stream = env.getStreamGraph();
             stream.setJobName(UnderstandJob.JOB_NAME);
             JobGraph graph = stream.getJobGraph();
-            jar().ifPresent(j -> graph.addJar(new org.apache.flink.core.fs.Path(j.toUri())));
+            jar.ifPresent(j -> graph.addJar(new org.apache.flink.core.fs.Path(j.toUri())));
             if (savepoint != null) {
                 graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
             }

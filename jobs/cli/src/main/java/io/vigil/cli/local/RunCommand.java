@@ -165,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
      * The newest complete checkpoint under {@code dir} (Flink writes {@code JOB/chk-N/_metadata}
      * last), by its metadata's modification time.
      */
-    static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+    public static Optional<Path> latestCheckpoint(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
