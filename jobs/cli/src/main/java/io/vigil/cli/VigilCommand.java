@@ -5,6 +5,7 @@ import io.vigil.cli.bench.DecodeBenchCommand;
 import io.vigil.cli.bench.FuzzDecodeCommand;
 import io.vigil.cli.bench.ModelBenchCommand;
 import io.vigil.cli.bench.SoakCommand;
+import io.vigil.cli.cluster.ChaosCommand;
 import io.vigil.cli.cluster.SubmitCommand;
 import io.vigil.cli.common.CliException;
 import io.vigil.cli.common.ExitCode;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Spec;
             DecodeBenchCommand.class,
             FuzzDecodeCommand.class,
             SoakCommand.class,
+            ChaosCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCommand implements Runnable {

@@ -4,4 +4,4 @@ import io.vigil.schemas.VideoChunk;
 import java.util.List;
 
 /** One clip the benchmark feeds to every path, already cut into chunks. */
-record BenchClip(String name, List<VideoChunk> chunks, long durationMs) {}
+public record BenchClip(String name, List<VideoChunk> chunks, long durationMs) {}

@@ -153,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Generated scenes (python3 + numpy), else the committed golden clip, cut into chunks. */
-    static List<BenchClip> clips(Path dir, int count, int seconds) throws Exception {
+    public static List<BenchClip> clips(Path dir, int count, int seconds) throws Exception {
         Files.createDirectories(dir);
         List<Path> files = new ArrayList<>();
         SceneGenerator generator = SceneGenerator.locate();

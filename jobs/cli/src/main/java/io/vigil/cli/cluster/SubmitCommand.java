@@ -17,11 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,7 +112,7 @@ public final class SubmitCommand implements Callable<Integer> {
         Configuration options = jobOptions(target);
         KafkaClients.checkLogin(target); // a wrong password: one line now, not a failing job
         Optional<Path> jar = jar();
-        JobGraph graph = jobGraph(options, jar);
+        JobGraph graph = RestSubmission.jobGraph(options, jar, savepoint);
         JobID id = RestSubmission.submit(endpoint, graph, timeoutSeconds);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -195,23 +191,6 @@ public final class SubmitCommand implements Callable<Integer> {
                     : Optional.empty(); // classes folder (a build tree): nothing to send
         } catch (URISyntaxException | SecurityException e) {
             return Optional.empty();
-        }
-    }
-
-    private JobGraph jobGraph(Configuration options, Optional<Path> jar) {
-        try {
-            StreamExecutionEnvironment env = UnderstandJob.environment(options);
-            UnderstandJob.fromKafka(options).build(env);
-            StreamGraph stream = env.getStreamGraph();
-            stream.setJobName(UnderstandJob.JOB_NAME);
-            JobGraph graph = stream.getJobGraph();
-            jar.ifPresent(j -> graph.addJar(new org.apache.flink.core.fs.Path(j.toUri())));
-            if (savepoint != null) {
-                graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
-            }
-            return graph;
-        } catch (IllegalArgumentException | IllegalConfigurationException e) {
-            throw new CliException("the job's options are not valid: " + e.getMessage());
         }
     }
 }

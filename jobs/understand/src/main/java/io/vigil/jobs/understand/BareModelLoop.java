@@ -13,25 +13,29 @@ import java.util.List;
 /**
  * The reference: the model run over one stream's chunks with no Flink and no Kafka (ChunkDecoder →
  * FrameSampler → FramePreprocessor → encoder → Mamba step → greedy caption at each segment end),
- * written from the contract and the runbook's segment rule, not from the operators.
+ * written from the contract and the runbook's segment rule, not from the operators. The job's
+ * captions are, record for record, this loop's (UnderstandJobITCase); tests and {@code vigil chaos}
+ * compare a run's committed output with it.
  */
-final class BareModelLoop {
+public final class BareModelLoop {
     /** A caption without its wall-clock time. */
-    record Cap(String streamId, long startMs, long endMs, String text, long framesSeen) {}
+    public record Cap(String streamId, long startMs, long endMs, String text, long framesSeen) {}
 
-    final List<Cap> captions = new ArrayList<>();
+    /** The captions so far, in stream order. */
+    public final List<Cap> captions = new ArrayList<>();
+
     final StreamState state;
     private final VigilModel model;
     private final long segmentMs;
 
-    BareModelLoop(VigilModel model, long segmentMs) {
+    public BareModelLoop(VigilModel model, long segmentMs) {
         this.model = model;
         this.segmentMs = segmentMs;
         this.state = model.newState();
     }
 
     /** Runs a finite stream's chunks (the last one marked last). */
-    BareModelLoop run(List<VideoChunk> chunks, double fps) {
+    public BareModelLoop run(List<VideoChunk> chunks, double fps) {
         FrameSampler sampler = new FrameSampler(fps);
         FramePreprocessor pre = model.preprocessor();
         ChunkDecoder decoder = new ChunkDecoder();
