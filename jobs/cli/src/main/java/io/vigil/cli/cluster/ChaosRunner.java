@@ -171,9 +171,9 @@ final class ChaosRunner {
         flink.close();
         StandaloneFlink again = StandaloneFlink.start(dir, "b", 2, 2, Map.of());
         again.awaitTaskManagers(2, Duration.ofSeconds(120));
-        Optional<Path> latest = RunCommand.latestCheckpoint(checkpoints(prefix));
+        Optional<Path> latest = RunCommand.latestCheckpoint(checkpoints());
         if (latest.isEmpty()) {
-            throw new IllegalStateException("no retained checkpoint under " + checkpoints(prefix));
+            throw new IllegalStateException("no retained checkpoint under " + checkpoints());
         }
         submit(again, options(prefix, 2), latest.get().toUri().toString());
         event("new cluster resumed the job from %s", latest.get());
@@ -181,27 +181,20 @@ final class ChaosRunner {
     }
 
     private Configuration options(String prefix, int parallelism) {
-        Configuration c = new Configuration();
+        Configuration c = UnderstandJobOptions.withNames(new Configuration(), prefix);
         c.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        c.set(UnderstandJobOptions.CHUNKS_TOPIC, prefix + ".chunks");
-        c.set(UnderstandJobOptions.QUESTIONS_TOPIC, prefix + ".questions");
-        c.set(UnderstandJobOptions.CAPTIONS_TOPIC, prefix + ".captions");
-        c.set(UnderstandJobOptions.ANSWERS_TOPIC, prefix + ".answers");
-        c.set(UnderstandJobOptions.DEADLETTER_TOPIC, prefix + ".deadletter");
-        c.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, prefix + "-tx");
-        c.set(UnderstandJobOptions.GROUP_ID, prefix + "-group");
         c.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         c.set(UnderstandJobOptions.PARALLELISM, parallelism);
         c.set(UnderstandJobOptions.STATE_BACKEND, "rocksdb");
         c.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-        c.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints(prefix).toUri().toString());
+        c.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints().toUri().toString());
         c.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return c;
     }
 
-    private Path checkpoints(String prefix) {
+    private Path checkpoints() {
         return work.resolve(scenario).resolve("checkpoints");
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 
 /**
@@ -229,4 +230,21 @@ public final class UnderstandJobOptions {
                     .intType()
                     .defaultValue(1)
                     .withDescription("ONNX Runtime intra-op threads per operator instance.");
+
+    /**
+     * Gives a job names of its own in {@code conf}: topics {@code PREFIX.chunks}, {@code
+     * .questions}, {@code .captions}, {@code .answers}, {@code .deadletter}, transactional ids
+     * {@code PREFIX-tx}, consumer group {@code PREFIX-group} (for jobs that share a broker: tests,
+     * {@code vigil chaos}).
+     */
+    public static Configuration withNames(Configuration conf, String prefix) {
+        conf.set(CHUNKS_TOPIC, prefix + ".chunks");
+        conf.set(QUESTIONS_TOPIC, prefix + ".questions");
+        conf.set(CAPTIONS_TOPIC, prefix + ".captions");
+        conf.set(ANSWERS_TOPIC, prefix + ".answers");
+        conf.set(DEADLETTER_TOPIC, prefix + ".deadletter");
+        conf.set(TRANSACTIONAL_ID_PREFIX, prefix + "-tx");
+        conf.set(GROUP_ID, prefix + "-group");
+        return conf;
+    }
 }

@@ -66,18 +66,11 @@ final class TestStreams {
 
     /** Job options for a test on {@code bootstrap} with topics named {@code prefix.*}. */
     static Configuration jobOptions(String bootstrap, String prefix, int parallelism) {
-        Configuration conf = new Configuration();
+        Configuration conf = UnderstandJobOptions.withNames(new Configuration(), prefix);
         conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(UnderstandJobOptions.CHUNKS_TOPIC, prefix + ".chunks");
-        conf.set(UnderstandJobOptions.QUESTIONS_TOPIC, prefix + ".questions");
-        conf.set(UnderstandJobOptions.CAPTIONS_TOPIC, prefix + ".captions");
-        conf.set(UnderstandJobOptions.ANSWERS_TOPIC, prefix + ".answers");
-        conf.set(UnderstandJobOptions.DEADLETTER_TOPIC, prefix + ".deadletter");
         conf.set(UnderstandJobOptions.MODEL_DIR, TestTopics.modelDir());
         conf.set(UnderstandJobOptions.PARALLELISM, parallelism);
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, prefix + "-tx");
-        conf.set(UnderstandJobOptions.GROUP_ID, prefix + "-group");
         return conf;
     }
 
