@@ -25,7 +25,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * number of 188-byte packets is rejected as truncated. A chunk cut exactly at a packet boundary
  * cannot be told from a shorter one: it yields the frames that decode intact; the frame that was
  * cut is dropped, not concealed ({@code err_detect=explode}), so no damaged picture reaches the
- * model.
+ * model. A chunk of a source with open GOPs starts at a keyframe that is not an IDR picture: its
+ * leading pictures are skipped ({@link LeadingPictures}) and, when the strict decoder gets no frame
+ * out of it (it takes the gap in frame numbers for damage), it is decoded again keeping only the
+ * pictures FFmpeg reports intact ({@link NativeChunk#openLenient}).
  *
  * <p>Decoding only what the sampler keeps: {@link #sample} and {@link #decodeSampled} demux the
  * whole H.264 chunk first, work out from the packets' times and keyframes which frames the sampler
@@ -313,8 +316,33 @@ public final class ChunkDecoder {
         return "a " + data.length + "-byte " + format + " chunk";
     }
 
+    /**
+     * Decodes strictly (a frame with an error is dropped, {@code err_detect=explode}); a chunk that
+     * yields no frame so, which is what a chunk starting at a non-IDR keyframe does, is decoded
+     * again by {@link NativeChunk#openLenient} within the same deadline: only intact pictures.
+     */
     private int decode(byte[] data, String format, long baseMs, FrameSink sink, long deadline) {
-        try (NativeChunk chunk = NativeChunk.open(data, format, deadline);
+        try {
+            return decode(data, format, baseMs, sink, deadline, true);
+        } catch (VideoDecodeException e) {
+            if (e.reason() != Reason.CHUNK_EMPTY) {
+                throw e;
+            }
+            return decode(data, format, baseMs, sink, deadline, false);
+        }
+    }
+
+    private int decode(
+            byte[] data,
+            String format,
+            long baseMs,
+            FrameSink sink,
+            long deadline,
+            boolean strict) {
+        try (NativeChunk chunk =
+                        strict
+                                ? NativeChunk.open(data, format, deadline)
+                                : NativeChunk.openLenient(data, format, deadline);
                 RgbConverter rgb = new RgbConverter()) {
             int decoded = 0;
             long firstUs = Long.MIN_VALUE;
@@ -322,7 +350,8 @@ public final class ChunkDecoder {
             while ((picture = chunk.next()) != null) {
                 long us = chunk.timestampUs(picture);
                 if (firstUs == Long.MIN_VALUE) {
-                    firstUs = us;
+                    // times count from the chunk's first frame, a skipped leading one included
+                    firstUs = Math.min(us, chunk.skippedLeadingUs());
                 }
                 long ptsMs = baseMs + Math.round((us - firstUs) / 1000.0);
                 if (++decoded > maxFrames) {

@@ -22,9 +22,9 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
@@ -33,9 +33,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.vigil.models.video.VideoDecodeException.Reason;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -44,7 +41,6 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -65,40 +61,9 @@ import org.bytedeco.javacpp.PointerPointer;
 final class NativeChunk implements AutoCloseable {
     private static final int IO_BUFFER = 4096;
 
-    /** The bytes each open chunk reads, by the opaque id FFmpeg hands the read callback. */
-    private static final Map<Long, Source> SOURCES = new ConcurrentHashMap<>();
-
-    private static final AtomicLong IDS = new AtomicLong();
-
-    /** One callback for all chunks (JavaCPP callbacks are costly to create). */
-    private static final ReadCallback READ = new ReadCallback();
-
-    private static final class Source {
-        final byte[] data;
-        int pos;
-
-        Source(byte[] data) {
-            this.data = data;
-        }
-    }
-
-    private static final class ReadCallback extends Read_packet_Pointer_BytePointer_int {
-        @Override
-        public int call(Pointer opaque, BytePointer buf, int size) {
-            Source s = SOURCES.get(opaque.address());
-            if (s == null || s.pos >= s.data.length) {
-                return AVERROR_EOF();
-            }
-            int n = Math.min(size, s.data.length - s.pos);
-            buf.put(s.data, s.pos, n);
-            s.pos += n;
-            return n;
-        }
-    }
-
     private final String what;
     private final long deadlineNanos;
-    private final long id = IDS.incrementAndGet() * 4096; // a fake, aligned opaque address
+    private final long id = ChunkBytes.nextId();
     private AVFormatContext format;
     private AVIOContext io;
     private AVCodecContext codec;
@@ -108,6 +73,8 @@ final class NativeChunk implements AutoCloseable {
     private boolean audio;
     private AVRational timeBase;
     private boolean flushed;
+    private boolean strict = true;
+    private final LeadingPictures leading = new LeadingPictures();
 
     /**
      * @param what names the chunk in messages, e.g. "a 1234-byte mpegts chunk"
@@ -139,11 +106,31 @@ final class NativeChunk implements AutoCloseable {
         return open(data, formatName, deadlineNanos, false);
     }
 
+    /**
+     * Opens {@code data} as {@link #open} does, with a decoder that carries on past errors instead
+     * of failing the frame that has one ({@code err_detect=explode} off), and hands out only the
+     * pictures FFmpeg reports as intact (no decode error, no concealment, not marked corrupt). For
+     * a chunk that starts at a keyframe that is not an IDR picture (x264's open-gop, many cameras):
+     * its {@code frame_num} continues from the chunk before, a gap the strict decoder takes for
+     * damage, so it drops every frame; this decoder fills the gap with invisible frames, as
+     * starting at a recovery point allows.
+     */
+    static NativeChunk openLenient(byte[] data, String formatName, long deadlineNanos) {
+        NativeChunk c = open(data, formatName, deadlineNanos, true, false);
+        return c;
+    }
+
     private static NativeChunk open(
             byte[] data, String formatName, long deadlineNanos, boolean probe) {
+        return open(data, formatName, deadlineNanos, probe, true);
+    }
+
+    private static NativeChunk open(
+            byte[] data, String formatName, long deadlineNanos, boolean probe, boolean strict) {
         NativeChunk c =
                 new NativeChunk(
                         "a " + data.length + "-byte " + formatName + " chunk", deadlineNanos);
+        c.strict = strict;
         try {
             c.openInput(data, formatName, probe);
             c.openDecoder();
@@ -159,7 +146,7 @@ final class NativeChunk implements AutoCloseable {
         if (input == null) {
             throw undecodable("FFmpeg has no demuxer " + formatName);
         }
-        SOURCES.put(id, new Source(data));
+        ChunkBytes.register(id, data);
         format = avformat_alloc_context();
         io =
                 avio_alloc_context(
@@ -171,7 +158,7 @@ final class NativeChunk implements AutoCloseable {
                                 address = id;
                             }
                         },
-                        READ,
+                        ChunkBytes.READ,
                         null,
                         null);
         format.pb(io);
@@ -222,8 +209,10 @@ final class NativeChunk implements AutoCloseable {
         }
         codec.thread_count(0);
         AVDictionary options = new AVDictionary(null);
-        // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
-        av_dict_set(options, "err_detect", "explode", 0);
+        if (strict) {
+            // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
+            av_dict_set(options, "err_detect", "explode", 0);
+        }
         int ret = avcodec_open2(codec, decoder, options);
         av_dict_free(options);
         if (ret < 0) {
@@ -244,8 +233,11 @@ final class NativeChunk implements AutoCloseable {
         while (true) {
             checkDeadline("decoding");
             int ret = avcodec_receive_frame(codec, picture);
-            if (ret >= 0) {
+            if (ret >= 0 && (strict || intact(picture))) {
                 return picture;
+            }
+            if (ret >= 0) {
+                continue; // lenient: a picture with an error or concealment is dropped
             }
             if (flushed) {
                 return null; // drained, or an error after the flush: the chunk is over
@@ -264,7 +256,7 @@ final class NativeChunk implements AutoCloseable {
                 return;
             }
             boolean video = packet.stream_index() == stream;
-            if (video) {
+            if (video && !leading.skip(packet)) {
                 avcodec_send_packet(codec, packet); // a packet that fails to decode is skipped
             }
             av_packet_unref(packet);
@@ -272,6 +264,24 @@ final class NativeChunk implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** AV_FRAME_FLAG_CORRUPT (libavutil/frame.h; a macro the presets do not carry). */
+    private static final int FRAME_FLAG_CORRUPT = 1;
+
+    /** No decode error, no concealment, not marked corrupt: what the lenient decoder hands out. */
+    private static boolean intact(AVFrame f) {
+        return f.decode_error_flags() == 0 && (f.flags() & FRAME_FLAG_CORRUPT) == 0;
+    }
+
+    /**
+     * The earliest presentation time (µs) of the leading pictures skipped so far ({@link
+     * LeadingPictures}), or {@code Long.MAX_VALUE}: the chunk's first frame in time when it starts
+     * at an open GOP.
+     */
+    long skippedLeadingUs() {
+        long pts = leading.earliestSkippedPts();
+        return pts == AV_NOPTS_VALUE ? Long.MAX_VALUE : timestampUs(pts);
     }
 
     /**
@@ -386,6 +396,6 @@ final class NativeChunk implements AutoCloseable {
             avio_context_free(io);
             io = null;
         }
-        SOURCES.remove(id);
+        ChunkBytes.unregister(id);
     }
 }
