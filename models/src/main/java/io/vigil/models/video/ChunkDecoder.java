@@ -316,11 +316,7 @@ public final class ChunkDecoder {
         return "a " + data.length + "-byte " + format + " chunk";
     }
 
-    /**
-     * Decodes strictly (a frame with an error is dropped, {@code err_detect=explode}); a chunk that
-     * yields no frame so, which is what a chunk starting at a non-IDR keyframe does, is decoded
-     * again by {@link NativeChunk#openLenient} within the same deadline: only intact pictures.
-     */
+    /** Strictly; a chunk that so yields no frame again leniently, within the same deadline. */
     private int decode(byte[] data, String format, long baseMs, FrameSink sink, long deadline) {
         try {
             return decode(data, format, baseMs, sink, deadline, true);
