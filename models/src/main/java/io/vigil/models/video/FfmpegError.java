@@ -6,8 +6,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
-/** FFmpeg's error codes in FFmpeg's own words, for messages people read. */
+/**
+ * FFmpeg's error codes in FFmpeg's own words, for messages people read; its frames' error flags.
+ */
 final class FfmpegError {
     private static final Pattern CODE = Pattern.compile("error (-\\d+)");
 
@@ -33,5 +36,13 @@ final class FfmpegError {
     static String fromMessage(String message) {
         Matcher m = CODE.matcher(String.valueOf(message));
         return m.find() ? text(Integer.parseInt(m.group(1))) : String.valueOf(message);
+    }
+
+    /** AV_FRAME_FLAG_CORRUPT (libavutil/frame.h; a macro the presets do not carry). */
+    private static final int FRAME_FLAG_CORRUPT = 1;
+
+    /** Whether FFmpeg reports {@code f} intact: no decode error, no concealment, not corrupt. */
+    static boolean intact(AVFrame f) {
+        return f.decode_error_flags() == 0 && (f.flags() & FRAME_FLAG_CORRUPT) == 0;
     }
 }

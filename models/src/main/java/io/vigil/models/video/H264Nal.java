@@ -1,10 +1,14 @@
 package io.vigil.models.video;
 
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.javacpp.BytePointer;
+
 /**
  * Reads the type of an H.264 access unit's first slice from its NAL unit headers, in Annex B (start
  * codes, as in MPEG-TS) or length-prefixed (avcC, as in Matroska) form. Only what {@link
- * SamplePlan} needs: whether a keyframe is an IDR picture, after which no frame refers to an
- * earlier one.
+ * SamplePlan} and the decoder's choice of strictness need: whether a keyframe is an IDR picture,
+ * after which no frame refers to an earlier one.
  */
 final class H264Nal {
     private static final int NON_IDR_SLICE = 1;
@@ -25,6 +29,32 @@ final class H264Nal {
                         ? firstSliceAnnexB(au)
                         : firstSliceLengthPrefixed(au, nalLengthSize);
         return type == IDR_SLICE;
+    }
+
+    /**
+     * Bytes of each NAL unit's length prefix in a stream's H.264 packets when its extra data is an
+     * avcC record (Matroska, MP4); 0 for Annex B start codes (MPEG-TS).
+     */
+    static int lengthSize(AVCodecParameters par) {
+        BytePointer extra = par.extradata();
+        if (extra == null || par.extradata_size() < 7 || extra.get(0) != 1) {
+            return 0;
+        }
+        return (extra.get(4) & 3) + 1;
+    }
+
+    /** How many bytes of a packet are searched for its first slice. */
+    private static final int HEAD = 64 * 1024;
+
+    /** {@link #startsIdr} of an H.264 packet's first bytes. */
+    static boolean startsIdr(AVPacket p, int nalLengthSize) {
+        int n = Math.min(p.size(), HEAD);
+        if (n <= 0 || p.data() == null) {
+            return false;
+        }
+        byte[] head = new byte[n];
+        p.data().get(head, 0, n);
+        return startsIdr(head, nalLengthSize);
     }
 
     private static boolean isSlice(int type) {

@@ -1,5 +1,6 @@
 package io.vigil.models.video;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_CORRUPT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -74,6 +75,7 @@ final class NativeChunk implements AutoCloseable {
     private AVRational timeBase;
     private boolean flushed;
     private boolean strict = true;
+    private boolean started; // the first video packet has been read
     private final LeadingPictures leading = new LeadingPictures();
 
     /**
@@ -116,8 +118,7 @@ final class NativeChunk implements AutoCloseable {
      * starting at a recovery point allows.
      */
     static NativeChunk openLenient(byte[] data, String formatName, long deadlineNanos) {
-        NativeChunk c = open(data, formatName, deadlineNanos, true, false);
-        return c;
+        return open(data, formatName, deadlineNanos, true, false);
     }
 
     private static NativeChunk open(
@@ -233,7 +234,7 @@ final class NativeChunk implements AutoCloseable {
         while (true) {
             checkDeadline("decoding");
             int ret = avcodec_receive_frame(codec, picture);
-            if (ret >= 0 && (strict || intact(picture))) {
+            if (ret >= 0 && (strict || FfmpegError.intact(picture))) {
                 return picture;
             }
             if (ret >= 0) {
@@ -256,6 +257,10 @@ final class NativeChunk implements AutoCloseable {
                 return;
             }
             boolean video = packet.stream_index() == stream;
+            if (video && strict && !started) {
+                started = true;
+                startsStrictly(packet);
+            }
             if (video && !leading.skip(packet)) {
                 avcodec_send_packet(codec, packet); // a packet that fails to decode is skipped
             }
@@ -266,12 +271,18 @@ final class NativeChunk implements AutoCloseable {
         }
     }
 
-    /** AV_FRAME_FLAG_CORRUPT (libavutil/frame.h; a macro the presets do not carry). */
-    private static final int FRAME_FLAG_CORRUPT = 1;
-
-    /** No decode error, no concealment, not marked corrupt: what the lenient decoder hands out. */
-    private static boolean intact(AVFrame f) {
-        return f.decode_error_flags() == 0 && (f.flags() & FRAME_FLAG_CORRUPT) == 0;
+    /**
+     * An H.264 chunk whose first packet is a keyframe but not an IDR picture gives no frame to the
+     * strict decoder: say so at once, so the caller decodes it leniently without a wasted pass.
+     */
+    private void startsStrictly(AVPacket p) {
+        if (codec.codec_id() == AV_CODEC_ID_H264
+                && (p.flags() & AV_PKT_FLAG_KEY) != 0
+                && !H264Nal.startsIdr(p, H264Nal.lengthSize(format.streams(stream).codecpar()))) {
+            av_packet_unref(p);
+            throw new VideoDecodeException(
+                    Reason.CHUNK_EMPTY, what + " starts at a keyframe that is not an IDR picture");
+        }
     }
 
     /**
@@ -289,7 +300,7 @@ final class NativeChunk implements AutoCloseable {
      * order, which is decode order). Use either this or {@link #next()}, not both.
      */
     VideoPackets readVideoPackets() {
-        VideoPackets out = new VideoPackets(nalLengthSize());
+        VideoPackets out = new VideoPackets(H264Nal.lengthSize(format.streams(stream).codecpar()));
         try {
             while (true) {
                 checkDeadline("demuxing");
@@ -336,19 +347,6 @@ final class NativeChunk implements AutoCloseable {
     /** The video codec's FFmpeg id. */
     int codecId() {
         return codec.codec_id();
-    }
-
-    /**
-     * Bytes of each NAL unit's length prefix in H.264 packets when the stream's extra data is an
-     * avcC record (Matroska, MP4); 0 for Annex B start codes (MPEG-TS).
-     */
-    private int nalLengthSize() {
-        AVCodecParameters par = format.streams(stream).codecpar();
-        BytePointer extra = par.extradata();
-        if (extra == null || par.extradata_size() < 7 || extra.get(0) != 1) {
-            return 0;
-        }
-        return (extra.get(4) & 3) + 1;
     }
 
     /** A picture's presentation time in microseconds of the stream's clock. */

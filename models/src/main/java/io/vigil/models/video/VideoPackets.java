@@ -12,9 +12,6 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
  * in FFmpeg's memory until closed ({@link NativeChunk#readVideoPackets()}). Not thread-safe.
  */
 final class VideoPackets implements AutoCloseable {
-    /** How many bytes of a keyframe are searched for its first slice. */
-    private static final int HEAD = 64 * 1024;
-
     private final int nalLengthSize;
     private final List<AVPacket> packets = new ArrayList<>();
     private long[] pts = new long[64];
@@ -81,14 +78,7 @@ final class VideoPackets implements AutoCloseable {
 
     /** Whether packet {@code i} is an H.264 IDR picture (its first slice is an IDR slice). */
     boolean idr(int i) {
-        AVPacket p = packets.get(i);
-        int n = Math.min(p.size(), HEAD);
-        if (n <= 0 || p.data() == null) {
-            return false;
-        }
-        byte[] head = new byte[n];
-        p.data().get(head, 0, n);
-        return H264Nal.startsIdr(head, nalLengthSize);
+        return H264Nal.startsIdr(packets.get(i), nalLengthSize);
     }
 
     @Override
