@@ -119,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + " job start s | latency p50 ms | latency p99 ms | "
                         + CheckpointFigures.HEADER
                         + " |\n");
-        table.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("|---:".repeat(15)).append("|\n");
         try (VigilModel m = load(modelDir)) {
             err.printf("preparing %d clips of %d s...%n", distinct, seconds);
             err.flush();
