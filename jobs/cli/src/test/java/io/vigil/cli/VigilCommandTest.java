@@ -38,6 +38,8 @@ class VigilCommandTest {
                 "eval --frames many",
                 "bench --streams 0",
                 "bench --streams x",
+                "bench --state-backend memory",
+                "bench --checkpoint-interval 0",
                 "bench-decode --rounds 0 x.ts",
                 "bench-decode",
                 "fuzz-decode --minutes 0",

@@ -43,6 +43,12 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Example:", "  vigil bench --streams 1,10 --out target/bench.md"})
 public final class BenchCommand implements Callable<Integer> {
+    /** The job's keyed state backend ({@code vigil.state.backend}). */
+    public enum StateBackend {
+        hashmap,
+        rocksdb
+    }
+
     @Spec CommandSpec spec;
 
     @Mixin ModelDirOption model;
@@ -71,15 +77,36 @@ public final class BenchCommand implements Callable<Integer> {
                             + " (default ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(
+            names = "--state-backend",
+            paramLabel = "BACKEND",
+            defaultValue = "hashmap",
+            description =
+                    "The job's keyed state backend, one of: ${COMPLETION-CANDIDATES}; rocksdb"
+                            + " checkpoints incrementally (default ${DEFAULT-VALUE}).")
+    StateBackend stateBackend;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "1",
+            description = "The job's checkpoint interval (default ${DEFAULT-VALUE}).")
+    int checkpointSeconds;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (streams.isEmpty() || streams.stream().anyMatch(n -> n < 1) || seconds < 4) {
+        if (streams.isEmpty()
+                || streams.stream().anyMatch(n -> n < 1)
+                || seconds < 4
+                || checkpointSeconds < 1) {
             throw new ParameterException(
-                    spec.commandLine(), "--streams must be ≥ 1 each, --seconds ≥ 4");
+                    spec.commandLine(),
+                    "--streams must be ≥ 1 each, --seconds ≥ 4, --checkpoint-interval ≥ 1");
         }
+        Duration interval = Duration.ofSeconds(checkpointSeconds);
         FfmpegLogLevel.atMostErrors();
         OnnxRuntimeInit.ensure();
         Path modelDir = model.dir();
@@ -89,8 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder table = new StringBuilder();
         table.append(
                 "| streams | frames | bare loop frames/s | pipeline frames/s | ratio |"
-                        + " job start s | latency p50 ms | latency p99 ms |\n");
-        table.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " job start s | latency p50 ms | latency p99 ms | "
+                        + CheckpointFigures.HEADER
+                        + " |\n");
+        table.append("|---:".repeat(15)).append("|\n");
         try (VigilModel m = load(modelDir)) {
             err.printf("preparing %d clips of %d s...%n", distinct, seconds);
             err.flush();
@@ -107,21 +136,22 @@ public final class BenchCommand implements Callable<Integer> {
                 err.printf("%d stream(s): pipeline...%n", n);
                 err.flush();
                 PipelineRun.Throughput t;
-                try (PipelineRun run = new PipelineRun(modelDir, Duration.ofSeconds(1))) {
+                try (PipelineRun run = new PipelineRun(modelDir, interval, stateBackend.name())) {
                     t = run.throughput(clips, n, Duration.ofMinutes(8));
                 }
                 PipelineRun.Latency l = null;
                 if (paced != null) {
                     err.printf("%d stream(s): latency at media pace...%n", n);
                     err.flush();
-                    try (PipelineRun run = new PipelineRun(modelDir, Duration.ofSeconds(1))) {
+                    try (PipelineRun run =
+                            new PipelineRun(modelDir, interval, stateBackend.name())) {
                         l = run.latency(paced, n, Duration.ofSeconds(latencySeconds + 120));
                     }
                 }
                 table.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %d | %d | %.0f | %.0f | %.2f | %.1f | %s | %s |%n",
+                                "| %d | %d | %.0f | %.0f | %.2f | %.1f | %s | %s | %s |%n",
                                 n,
                                 t.frames(),
                                 bareFps,
@@ -129,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
                                 t.framesPerSecond() / bareFps,
                                 t.startupSeconds(),
                                 l == null ? "-" : Long.toString(l.p50Ms()),
-                                l == null ? "-" : Long.toString(l.p99Ms())));
+                                l == null ? "-" : Long.toString(l.p99Ms()),
+                                t.checkpoints().cells()));
             }
         } finally {
             TempDirs.deleteRecursively(tmp);
@@ -139,10 +170,16 @@ public final class BenchCommand implements Callable<Integer> {
                         + String.format(
                                 Locale.ROOT,
                                 "%nModel %s, clips of %d s (latency: %d s at media pace),"
-                                        + " checkpoints every 1 s, %d cores.%n",
+                                        + " checkpoints every %d s (%s state backend%s;"
+                                        + " checkpoint columns: the throughput run's completed"
+                                        + " checkpoints, full state and uploaded size), %d"
+                                        + " cores.%n",
                                 modelDir.getFileName(),
                                 seconds,
                                 latencySeconds,
+                                checkpointSeconds,
+                                stateBackend,
+                                stateBackend == StateBackend.rocksdb ? ", incremental" : "",
                                 Runtime.getRuntime().availableProcessors());
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();

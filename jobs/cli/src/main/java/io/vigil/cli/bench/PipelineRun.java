@@ -47,6 +47,7 @@ final class PipelineRun implements AutoCloseable {
 
     private final Path modelDir;
     private final Duration checkpointInterval;
+    private final String stateBackend;
     private EmbeddedKafka kafka;
     private MiniCluster flink;
     private JobID job;
@@ -54,12 +55,22 @@ final class PipelineRun implements AutoCloseable {
             checkpoints; // file checkpoint storage: 100 streams' memory outgrows JobManager's 5 MB
 
     PipelineRun(Path modelDir, Duration checkpointInterval) {
-        this.modelDir = modelDir;
-        this.checkpointInterval = checkpointInterval;
+        this(modelDir, checkpointInterval, UnderstandJobOptions.STATE_BACKEND.defaultValue());
     }
 
-    /** Result of a throughput run. */
-    record Throughput(double framesPerSecond, long frames, double startupSeconds) {}
+    /** {@code stateBackend}: {@code vigil.state.backend}, hashmap or rocksdb (incremental). */
+    PipelineRun(Path modelDir, Duration checkpointInterval, String stateBackend) {
+        this.modelDir = modelDir;
+        this.checkpointInterval = checkpointInterval;
+        this.stateBackend = stateBackend;
+    }
+
+    /** Result of a throughput run; {@code checkpoints} as the last caption was read. */
+    record Throughput(
+            double framesPerSecond,
+            long frames,
+            double startupSeconds,
+            CheckpointFigures checkpoints) {}
 
     /** Result of a latency run, milliseconds. */
     record Latency(long p50Ms, long p99Ms, int captions) {}
@@ -99,7 +110,16 @@ final class PipelineRun implements AutoCloseable {
             frames += last.get(id).getFramesSeen() - first.get(id).getFramesSeen();
         }
         double seconds = Math.max(1, t1 - t0) / 1000.0;
-        return new Throughput(frames / seconds, total, (t0 - submitted) / 1000.0);
+        return new Throughput(
+                frames / seconds, total, (t0 - submitted) / 1000.0, checkpointFigures());
+    }
+
+    /** The running job's completed checkpoints so far, from Flink's checkpoint statistics. */
+    CheckpointFigures checkpointFigures() throws Exception {
+        return CheckpointFigures.of(
+                flink.getExecutionGraph(job)
+                        .get(30, TimeUnit.SECONDS)
+                        .getCheckpointStatsSnapshot());
     }
 
     Latency latency(List<BenchClip> clips, int streams, Duration timeout) throws Exception {
@@ -210,6 +230,7 @@ final class PipelineRun implements AutoCloseable {
         conf.set(UnderstandJobOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        conf.set(UnderstandJobOptions.STATE_BACKEND, stateBackend);
         conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-bench-" + System.nanoTime());
         checkpoints = Files.createTempDirectory("vigil-bench-checkpoints-");
         conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints.toUri().toString());
