@@ -93,6 +93,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The job's checkpoint interval (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
+    @Option(
+            names = "--history-segments",
+            paramLabel = "N",
+            description =
+                    "Memories the job keeps per stream for as-of questions"
+                            + " (vigil.memory.history-segments; default: the job's, 0).")
+    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path out;
 
@@ -101,10 +109,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (streams.isEmpty()
                 || streams.stream().anyMatch(n -> n < 1)
                 || seconds < 4
-                || checkpointSeconds < 1) {
+                || checkpointSeconds < 1
+                || historySegments < 0) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--streams must be ≥ 1 each, --seconds ≥ 4, --checkpoint-interval ≥ 1");
+                    "--streams must be ≥ 1 each, --seconds ≥ 4, --checkpoint-interval ≥ 1,"
+                            + " --history-segments ≥ 0");
         }
         Duration interval = Duration.ofSeconds(checkpointSeconds);
         FfmpegLogLevel.atMostErrors();
@@ -136,7 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
                 err.printf("%d stream(s): pipeline...%n", n);
                 err.flush();
                 PipelineRun.Throughput t;
-                try (PipelineRun run = new PipelineRun(modelDir, interval, stateBackend.name())) {
+                try (PipelineRun run =
+                        new PipelineRun(modelDir, interval, stateBackend.name(), historySegments)) {
                     t = run.throughput(clips, n, Duration.ofMinutes(8));
                 }
                 PipelineRun.Latency l = null;
@@ -144,7 +155,8 @@ public final class BenchCommand implements Callable<Integer> {
                     err.printf("%d stream(s): latency at media pace...%n", n);
                     err.flush();
                     try (PipelineRun run =
-                            new PipelineRun(modelDir, interval, stateBackend.name())) {
+                            new PipelineRun(
+                                    modelDir, interval, stateBackend.name(), historySegments)) {
                         l = run.latency(paced, n, Duration.ofSeconds(latencySeconds + 120));
                     }
                 }
@@ -170,7 +182,8 @@ public final class BenchCommand implements Callable<Integer> {
                         + String.format(
                                 Locale.ROOT,
                                 "%nModel %s, clips of %d s (latency: %d s at media pace),"
-                                        + " checkpoints every %d s (%s state backend%s;"
+                                        + " checkpoints every %d s (%s state backend%s, %d"
+                                        + " history segments;"
                                         + " checkpoint columns: the throughput run's completed"
                                         + " checkpoints, full state and uploaded size), %d"
                                         + " cores.%n",
@@ -180,6 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 checkpointSeconds,
                                 stateBackend,
                                 stateBackend == StateBackend.rocksdb ? ", incremental" : "",
+                                historySegments,
                                 Runtime.getRuntime().availableProcessors());
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();

@@ -48,18 +48,25 @@ final class PipelineRun implements AutoCloseable {
     private final Path modelDir;
     private final Duration checkpointInterval;
     private final String stateBackend;
+    private final int historySegments;
     private EmbeddedKafka kafka;
     private MiniCluster flink;
     private JobID job;
     private Path
             checkpoints; // file checkpoint storage: 100 streams' memory outgrows JobManager's 5 MB
 
-    PipelineRun(Path modelDir, Duration checkpointInterval) {
-        this(modelDir, checkpointInterval, UnderstandJobOptions.STATE_BACKEND.defaultValue());
+    PipelineRun(Path modelDir, Duration checkpointInterval, int historySegments) {
+        this(
+                modelDir,
+                checkpointInterval,
+                UnderstandJobOptions.STATE_BACKEND.defaultValue(),
+                historySegments);
     }
 
     /** {@code stateBackend}: {@code vigil.state.backend}, hashmap or rocksdb (incremental). */
-    PipelineRun(Path modelDir, Duration checkpointInterval, String stateBackend) {
+    PipelineRun(
+            Path modelDir, Duration checkpointInterval, String stateBackend, int historySegments) {
+        this.historySegments = historySegments;
         this.modelDir = modelDir;
         this.checkpointInterval = checkpointInterval;
         this.stateBackend = stateBackend;
@@ -231,6 +238,7 @@ final class PipelineRun implements AutoCloseable {
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(UnderstandJobOptions.STATE_BACKEND, stateBackend);
+        conf.set(UnderstandJobOptions.HISTORY_SEGMENTS, historySegments);
         conf.set(UnderstandJobOptions.TRANSACTIONAL_ID_PREFIX, "vigil-bench-" + System.nanoTime());
         checkpoints = Files.createTempDirectory("vigil-bench-checkpoints-");
         conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpoints.toUri().toString());

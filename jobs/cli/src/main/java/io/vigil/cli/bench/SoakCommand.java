@@ -78,15 +78,28 @@ public final class SoakCommand implements Callable<Integer> {
             description = "The job's checkpoint interval (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
+    @Option(
+            names = "--history-segments",
+            paramLabel = "N",
+            description =
+                    "Memories the job keeps per stream for as-of questions"
+                            + " (vigil.memory.history-segments; default: the job's, 0).")
+    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path outFile;
 
     @Override
     public Integer call() throws Exception {
-        if (streams < 1 || !(minutes > 0) || sampleSeconds < 1 || checkpointSeconds < 1) {
+        if (streams < 1
+                || !(minutes > 0)
+                || sampleSeconds < 1
+                || checkpointSeconds < 1
+                || historySegments < 0) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--streams, --minutes, --sample-seconds and --checkpoint-interval must be > 0");
+                    "--streams, --minutes, --sample-seconds and --checkpoint-interval must be > 0,"
+                            + " --history-segments ≥ 0");
         }
         OnnxRuntimeInit.ensure();
         PrintWriter out = spec.commandLine().getOut();
@@ -98,7 +111,8 @@ public final class SoakCommand implements Callable<Integer> {
         AtomicLong deadLetters = new AtomicLong();
         long[] inFlight = {0};
         try (PipelineRun run =
-                new PipelineRun(model.dir(), Duration.ofSeconds(checkpointSeconds))) {
+                new PipelineRun(
+                        model.dir(), Duration.ofSeconds(checkpointSeconds), historySegments)) {
             List<BenchClip> clips = BenchCommand.clips(tmp, Math.min(streams, 4), 20);
             VideoChunk first = clips.get(0).chunks().get(0);
             long chunkMs = Math.max(1, first.getMediaEndMs() - first.getMediaStartMs());

@@ -76,6 +76,15 @@ public final class RunCommand implements Callable<Integer> {
     int checkpointSeconds;
 
     @Option(
+            names = "--history-segments",
+            paramLabel = "N",
+            description =
+                    "Keep each stream's memory at its last N segment ends, to answer questions"
+                            + " as of a past time (vigil ask --as-of; vigil.memory.history-segments;"
+                            + " default 0: none).")
+    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+
+    @Option(
             names = "--duration",
             paramLabel = "SECONDS",
             description = "Stop after this long (default: run until Ctrl-C).")
@@ -83,9 +92,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (checkpointSeconds < 1 || (durationSeconds != null && durationSeconds < 1)) {
+        if (checkpointSeconds < 1
+                || (durationSeconds != null && durationSeconds < 1)
+                || historySegments < 0) {
             throw new ParameterException(
-                    spec.commandLine(), "--checkpoint-interval and --duration must be ≥ 1");
+                    spec.commandLine(),
+                    "--checkpoint-interval and --duration must be ≥ 1, --history-segments ≥ 0");
         }
         KafkaTarget target = kafka.target();
         Path modelDir = model.dir();
@@ -142,6 +154,7 @@ public final class RunCommand implements Callable<Integer> {
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpointDir.toUri().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(checkpointSeconds));
+        conf.set(UnderstandJobOptions.HISTORY_SEGMENTS, historySegments);
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

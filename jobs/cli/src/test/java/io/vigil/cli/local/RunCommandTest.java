@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParseResult;
 
-/** {@code vigil run} hands the Kafka client properties to the job as vigil.kafka.properties. */
+/**
+ * {@code vigil run} hands the Kafka client properties to the job as vigil.kafka.properties, and the
+ * as-of history only when asked.
+ */
 class RunCommandTest {
 
     @Test
@@ -39,5 +42,31 @@ class RunCommandTest {
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry(
                         "sasl.jaas.config", "x required username=\"u\" password=\"p4ss-word\";");
+    }
+
+    @Test
+    void asOfHistoryIsOffUnlessAsked(@TempDir Path dir) throws Exception {
+        RunCommand plain =
+                VigilCommand.commandLine()
+                        .parseArgs("run", "--bootstrap", "kafka:9092")
+                        .subcommand()
+                        .commandSpec()
+                        .commandLine()
+                        .getCommand();
+        RunCommand kept =
+                VigilCommand.commandLine()
+                        .parseArgs("run", "--bootstrap", "kafka:9092", "--history-segments", "15")
+                        .subcommand()
+                        .commandSpec()
+                        .commandLine()
+                        .getCommand();
+        assertThat(
+                        plain.jobOptions(plain.kafka.target(), dir, dir)
+                                .get(UnderstandJobOptions.HISTORY_SEGMENTS))
+                .isZero();
+        assertThat(
+                        kept.jobOptions(kept.kafka.target(), dir, dir)
+                                .get(UnderstandJobOptions.HISTORY_SEGMENTS))
+                .isEqualTo(15);
     }
 }

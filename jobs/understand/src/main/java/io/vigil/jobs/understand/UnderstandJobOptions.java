@@ -178,11 +178,14 @@ public final class UnderstandJobOptions {
     public static final ConfigOption<Integer> HISTORY_SEGMENTS =
             ConfigOptions.key("vigil.memory.history-segments")
                     .intType()
-                    .defaultValue(15)
+                    .defaultValue(0)
                     .withDescription(
                             "A stream's memory is also kept at its last this many segment ends"
-                                    + " (15 x 4 s = 1 min; 45,085 bytes each for vigil-tiny) to answer"
-                                    + " questions with asOfMediaMs in the past; 0 keeps none.");
+                                    + " (45,085 bytes each for vigil-tiny; 15 x 4-s segments = the"
+                                    + " last minute) to answer questions with asOfMediaMs in the"
+                                    + " past. 0 (the default) keeps none: a stream's state is its"
+                                    + " one memory, and such questions are answered=false with"
+                                    + " the reason.");
 
     public static final ConfigOption<Duration> IDLE_STATE_TTL =
             ConfigOptions.key("vigil.state.idle-ttl")
@@ -214,7 +217,8 @@ public final class UnderstandJobOptions {
                     .withDescription(
                             "Checkpoint storage URI (file:///…, s3://…); unset keeps checkpoints"
                                     + " in JobManager memory, which caps the job's state at 5 MB"
-                                    + " (about 7 streams with the default history of 15 segments: 16 x 45,085 bytes each): small tests"
+                                    + " (about 100 streams of vigil-tiny without history, 7 with a"
+                                    + " history of 15 segments): small tests"
                                     + " only. The demo and bench use a temp folder.");
 
     public static final ConfigOption<Integer> PARALLELISM =
