@@ -1,6 +1,7 @@
 package io.vigil.cli.bench;
 
 import io.vigil.cli.common.CliException;
+import io.vigil.cli.common.HistoryOption;
 import io.vigil.cli.common.ModelDirOption;
 import io.vigil.cli.common.OnnxRuntimeInit;
 import io.vigil.cli.common.TempDirs;
@@ -93,13 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The job's checkpoint interval (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
-    @Option(
-            names = "--history-segments",
-            paramLabel = "N",
-            description =
-                    "Memories the job keeps per stream for as-of questions"
-                            + " (vigil.memory.history-segments; default: the job's, 0).")
-    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+    @Mixin HistoryOption history;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path out;
@@ -110,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
                 || streams.stream().anyMatch(n -> n < 1)
                 || seconds < 4
                 || checkpointSeconds < 1
-                || historySegments < 0) {
+                || history.segments() < 0) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--streams must be ≥ 1 each, --seconds ≥ 4, --checkpoint-interval ≥ 1,"
@@ -147,7 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 PipelineRun.Throughput t;
                 try (PipelineRun run =
-                        new PipelineRun(modelDir, interval, stateBackend.name(), historySegments)) {
+                        new PipelineRun(
+                                modelDir, interval, stateBackend.name(), history.segments())) {
                     t = run.throughput(clips, n, Duration.ofMinutes(8));
                 }
                 PipelineRun.Latency l = null;
@@ -156,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
                     err.flush();
                     try (PipelineRun run =
                             new PipelineRun(
-                                    modelDir, interval, stateBackend.name(), historySegments)) {
+                                    modelDir, interval, stateBackend.name(), history.segments())) {
                         l = run.latency(paced, n, Duration.ofSeconds(latencySeconds + 120));
                     }
                 }
@@ -193,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 checkpointSeconds,
                                 stateBackend,
                                 stateBackend == StateBackend.rocksdb ? ", incremental" : "",
-                                historySegments,
+                                history.segments(),
                                 Runtime.getRuntime().availableProcessors());
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package io.vigil.cli.bench;
 
+import io.vigil.cli.common.HistoryOption;
 import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.ModelDirOption;
 import io.vigil.cli.common.OnnxRuntimeInit;
@@ -78,13 +79,7 @@ public final class SoakCommand implements Callable<Integer> {
             description = "The job's checkpoint interval (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
-    @Option(
-            names = "--history-segments",
-            paramLabel = "N",
-            description =
-                    "Memories the job keeps per stream for as-of questions"
-                            + " (vigil.memory.history-segments; default: the job's, 0).")
-    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+    @Mixin HistoryOption history;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path outFile;
@@ -95,7 +90,7 @@ public final class SoakCommand implements Callable<Integer> {
                 || !(minutes > 0)
                 || sampleSeconds < 1
                 || checkpointSeconds < 1
-                || historySegments < 0) {
+                || history.segments() < 0) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--streams, --minutes, --sample-seconds and --checkpoint-interval must be > 0,"
@@ -112,7 +107,7 @@ public final class SoakCommand implements Callable<Integer> {
         long[] inFlight = {0};
         try (PipelineRun run =
                 new PipelineRun(
-                        model.dir(), Duration.ofSeconds(checkpointSeconds), historySegments)) {
+                        model.dir(), Duration.ofSeconds(checkpointSeconds), history.segments())) {
             List<BenchClip> clips = BenchCommand.clips(tmp, Math.min(streams, 4), 20);
             VideoChunk first = clips.get(0).chunks().get(0);
             long chunkMs = Math.max(1, first.getMediaEndMs() - first.getMediaStartMs());

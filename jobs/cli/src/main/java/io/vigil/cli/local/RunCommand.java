@@ -1,6 +1,7 @@
 package io.vigil.cli.local;
 
 import io.vigil.cli.common.CliException;
+import io.vigil.cli.common.HistoryOption;
 import io.vigil.cli.common.KafkaClients;
 import io.vigil.cli.common.KafkaOptions;
 import io.vigil.cli.common.KafkaTarget;
@@ -75,14 +76,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Exactly-once checkpoint interval (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
-    @Option(
-            names = "--history-segments",
-            paramLabel = "N",
-            description =
-                    "Keep each stream's memory at its last N segment ends, to answer questions"
-                            + " as of a past time (vigil ask --as-of; vigil.memory.history-segments;"
-                            + " default 0: none).")
-    int historySegments = UnderstandJobOptions.HISTORY_SEGMENTS.defaultValue();
+    @Mixin HistoryOption history;
 
     @Option(
             names = "--duration",
@@ -94,7 +88,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (checkpointSeconds < 1
                 || (durationSeconds != null && durationSeconds < 1)
-                || historySegments < 0) {
+                || history.segments() < 0) {
             throw new ParameterException(
                     spec.commandLine(),
                     "--checkpoint-interval and --duration must be ≥ 1, --history-segments ≥ 0");
@@ -154,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
         conf.set(UnderstandJobOptions.MODEL_DIR, modelDir.toAbsolutePath().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_DIR, checkpointDir.toUri().toString());
         conf.set(UnderstandJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(checkpointSeconds));
-        conf.set(UnderstandJobOptions.HISTORY_SEGMENTS, historySegments);
+        conf.set(UnderstandJobOptions.HISTORY_SEGMENTS, history.segments());
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
