@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The contract's frame preprocessing: box resize of RGB bytes to the model's {@code H x W}, then
- * {@code (value / 255 - mean[c]) / std[c]}, laid out {@code [3, H, W]}, channels R, G, B. Immutable
- * and thread-safe. A model's own is {@code Manifest.preprocessor()}.
+ * {@code (value / 255 - mean[c]) / std[c]}, laid out {@code [3, H, W]}, channels R, G, B.
+ * Thread-safe: its settings are immutable, and it reads each source row once in bulk, summing the
+ * three channels in one pass (per-thread buffers; a frame allocates only its output). A model's own
+ * is {@code Manifest.preprocessor()}.
  *
  * <p>Box resize: output pixel {@code (y, x)} is the mean of source rows {@code [floor(y*Hs/H),
  * max(floor((y+1)*Hs/H), floor(y*Hs/H)+1))} and the same for columns.
@@ -16,6 +18,8 @@ public final class FramePreprocessor {
     private final int width; // W
     private final float[] mean; // [3], R G B
     private final float[] std; // [3], R G B
+    private volatile Windows lastWindows; // a cache; any thread may replace it
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     public FramePreprocessor(int height, int width, float[] mean, float[] std) {
         if (height <= 0 || width <= 0 || mean.length != 3 || std.length != 3) {
@@ -69,30 +73,90 @@ public final class FramePreprocessor {
                             "RGB frame %dx%d stride %d has %d bytes, needs %d",
                             width, height, stride, rgb.limit(), needed));
         }
-        int[] y0 = new int[this.height];
-        int[] y1 = new int[this.height];
-        int[] x0 = new int[this.width];
-        int[] x1 = new int[this.width];
-        bounds(height, this.height, y0, y1);
-        bounds(width, this.width, x0, x1);
+        Windows win = windows(width, height);
+        Scratch scratch = SCRATCH.get().fit(3 * width, 3 * this.width);
+        byte[] row = scratch.row; // one source row, [3 * width]
+        int[] acc = scratch.acc; // per output pixel and channel, [3 * W]
         float[] out = new float[frameSize()]; // [3, H, W]
         int plane = this.height * this.width;
         for (int y = 0; y < this.height; y++) {
-            for (int x = 0; x < this.width; x++) {
-                for (int c = 0; c < 3; c++) {
-                    double sum = 0;
-                    for (int sy = y0[y]; sy < y1[y]; sy++) {
-                        int row = sy * stride + c;
-                        for (int sx = x0[x]; sx < x1[x]; sx++) {
-                            sum += rgb.get(row + 3 * sx) & 0xff;
-                        }
+            java.util.Arrays.fill(acc, 0, 3 * this.width, 0);
+            for (int sy = win.y0[y]; sy < win.y1[y]; sy++) {
+                rgb.get(sy * stride, row, 0, 3 * width); // absolute bulk read
+                for (int x = 0; x < this.width; x++) {
+                    int r = 0;
+                    int g = 0;
+                    int b = 0;
+                    for (int i = 3 * win.x0[x], e = 3 * win.x1[x]; i < e; i += 3) {
+                        r += row[i] & 0xff;
+                        g += row[i + 1] & 0xff;
+                        b += row[i + 2] & 0xff;
                     }
-                    float v = (float) (sum / ((y1[y] - y0[y]) * (x1[x] - x0[x])));
+                    acc[3 * x] += r;
+                    acc[3 * x + 1] += g;
+                    acc[3 * x + 2] += b;
+                }
+            }
+            int rows = win.y1[y] - win.y0[y];
+            for (int x = 0; x < this.width; x++) {
+                int count = rows * (win.x1[x] - win.x0[x]);
+                for (int c = 0; c < 3; c++) {
+                    // integer sums are exact, so this is the mean the contract's formula gives
+                    float v = (float) ((double) acc[3 * x + c] / count);
                     out[c * plane + y * this.width + x] = (v / 255f - mean[c]) / std[c];
                 }
             }
         }
         return out;
+    }
+
+    /** The box windows for a source size; the last one is kept (a stream's size rarely changes). */
+    private Windows windows(int srcWidth, int srcHeight) {
+        Windows w = lastWindows;
+        if (w == null || w.srcWidth != srcWidth || w.srcHeight != srcHeight) {
+            w = new Windows(srcWidth, srcHeight, height, width);
+            lastWindows = w;
+        }
+        return w;
+    }
+
+    /**
+     * Source rows {@code [y0[y], y1[y])} and columns {@code [x0[x], x1[x])} of each output pixel.
+     */
+    private static final class Windows {
+        final int srcWidth;
+        final int srcHeight;
+        final int[] y0;
+        final int[] y1;
+        final int[] x0;
+        final int[] x1;
+
+        Windows(int srcWidth, int srcHeight, int height, int width) {
+            this.srcWidth = srcWidth;
+            this.srcHeight = srcHeight;
+            y0 = new int[height];
+            y1 = new int[height];
+            x0 = new int[width];
+            x1 = new int[width];
+            bounds(srcHeight, height, y0, y1);
+            bounds(srcWidth, width, x0, x1);
+        }
+    }
+
+    /** Per-thread buffers, so that a frame allocates only its output. */
+    private static final class Scratch {
+        byte[] row = new byte[0];
+        int[] acc = new int[0];
+
+        Scratch fit(int rowBytes, int accLength) {
+            if (row.length < rowBytes) {
+                row = new byte[rowBytes];
+            }
+            if (acc.length < accLength) {
+                acc = new int[accLength];
+            }
+            return this;
+        }
     }
 
     private static void bounds(int src, int dst, int[] lo, int[] hi) {

@@ -101,4 +101,66 @@ class FramePreprocessorTest {
         FramePreprocessor p = new FramePreprocessor(3, 4, MEAN, STD);
         assertThat(p.preprocess(padded, w, h, stride)).containsExactly(p.preprocess(rgb, w, h));
     }
+
+    @Test
+    void equalsTheContractsFormulaBitForBitAcrossSizes() {
+        java.util.Random random = new java.util.Random(7);
+        int[][] cases = { // source W, H, stride padding, output H, W
+            {640, 480, 0, 64, 64},
+            {768, 576, 64, 320, 416},
+            {33, 17, 5, 64, 64},
+            {416, 320, 0, 320, 416}
+        };
+        for (int[] k : cases) {
+            int ws = k[0];
+            int hs = k[1];
+            int stride = 3 * ws + k[2];
+            ByteBuffer frame = ByteBuffer.allocateDirect(stride * hs);
+            for (int i = 0; i < stride * hs; i++) {
+                frame.put(i, (byte) random.nextInt(256));
+            }
+            FramePreprocessor p = new FramePreprocessor(k[3], k[4], MEAN, STD);
+            float[] once = p.preprocess(frame, ws, hs, stride);
+            assertThat(firstDifference(once, formula(frame, ws, hs, stride, k[3], k[4])))
+                    .as("first differing value, %dx%d to %dx%d", ws, hs, k[4], k[3])
+                    .isEqualTo(-1);
+            assertThat(firstDifference(p.preprocess(frame, ws, hs, stride), once))
+                    .as("again, with the cached windows")
+                    .isEqualTo(-1);
+        }
+    }
+
+    static int firstDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.length; i++) {
+            if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The contract's box resize, written as its definition reads (one channel at a time). */
+    static float[] formula(ByteBuffer rgb, int ws, int hs, int stride, int h, int w) {
+        float[] out = new float[3 * h * w];
+        for (int y = 0; y < h; y++) {
+            int y0 = (int) ((long) y * hs / h);
+            int y1 = Math.min(hs, Math.max((int) ((long) (y + 1) * hs / h), y0 + 1));
+            for (int x = 0; x < w; x++) {
+                int x0 = (int) ((long) x * ws / w);
+                int x1 = Math.min(ws, Math.max((int) ((long) (x + 1) * ws / w), x0 + 1));
+                for (int c = 0; c < 3; c++) {
+                    double sum = 0;
+                    for (int sy = y0; sy < y1; sy++) {
+                        for (int sx = x0; sx < x1; sx++) {
+                            sum += rgb.get(sy * stride + 3 * sx + c) & 0xff;
+                        }
+                    }
+                    float v = (float) (sum / ((y1 - y0) * (x1 - x0)));
+                    out[c * h * w + y * w + x] = (v / 255f - MEAN[c]) / STD[c];
+                }
+            }
+        }
+        return out;
+    }
 }
