@@ -18,6 +18,7 @@ public final class MemoryMetrics {
     public static final String STATES_RESET = "statesReset";
     public static final String CAPTIONS = "captions";
     public static final String CAPTION_MICROS = "captionMicros";
+    public static final String CAPTION_BATCH_SIZE = "captionBatchSize";
     public static final String QUESTIONS = "questions";
     public static final String ANSWERS = "answers";
     public static final String UNANSWERED = "unanswered";
@@ -44,7 +45,13 @@ public final class MemoryMetrics {
     public final Counter statesReset;
 
     public final Counter captions;
+
+    /** One caption's share of its batch's generation time, µs. */
     public final Histogram captionMicros;
+
+    /** Captions generated together (due in the same round of a flush). */
+    public final Histogram captionBatchSize;
+
     public final Counter questions;
     public final Counter answers;
     public final Counter unanswered;
@@ -62,6 +69,8 @@ public final class MemoryMetrics {
         statesReset = g.counter(STATES_RESET);
         captions = g.counter(CAPTIONS);
         captionMicros = g.histogram(CAPTION_MICROS, new DescriptiveStatisticsHistogram(1000));
+        captionBatchSize =
+                g.histogram(CAPTION_BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         questions = g.counter(QUESTIONS);
         answers = g.counter(ANSWERS);
         unanswered = g.counter(UNANSWERED);

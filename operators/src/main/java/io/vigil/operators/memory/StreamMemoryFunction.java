@@ -87,10 +87,11 @@ public class StreamMemoryFunction
     public void processElement1(FrameToken t, Context ctx, Collector<Caption> out)
             throws Exception {
         if (t.endOfStream) {
-            memory.endStream(t, out::collect);
+            memory.endStream(t, p -> memory.captions(List.of(p)).forEach(out::collect));
             return;
         }
-        StreamState state = memory.beforeStep(t, out::collect);
+        StreamState state =
+                memory.beforeStep(t, p -> memory.captions(List.of(p)).forEach(out::collect));
         memory.step(List.of(state), new float[][] {t.token}); // [1][D] -> logits [1][V]
         memory.afterStep(t, state);
     }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -33,9 +34,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>A flush runs in rounds: round {@code r} holds the {@code r}-th buffered element of each key (a
  * key's elements stay in arrival order). Per round, for each element with its key current: the
  * pre-step part ({@link StreamMemory#beforeStep}: restart, identity check, the caption of the
- * pending segment on the pre-step state) or the end-of-stream handling; then one {@code stepFrames}
- * call for all the round's frames; then each state written back. {@code maxBatch = 1} (or {@code
- * maxDelay = 0}) is the unbatched function.
+ * pending segment due on the pre-step state) or the end-of-stream handling; then the round's due
+ * captions generated together ({@link StreamMemory#captions}: one batched greedy decode); then one
+ * {@code stepFrames} call for all the round's frames; then each state written back. {@code maxBatch
+ * = 1} (or {@code maxDelay = 0}) is the unbatched function.
  */
 public class StreamMemoryOperator extends AbstractStreamOperator<Caption>
         implements TwoInputStreamOperator<FrameToken, Question, Caption>, BoundedMultiInput {
@@ -156,14 +158,25 @@ public class StreamMemoryOperator extends AbstractStreamOperator<Caption>
     private void runRound(List<Buffered> round) throws Exception {
         List<Buffered> stepped = new ArrayList<>(round.size());
         List<StreamState> states = new ArrayList<>(round.size());
+        List<StreamMemory.PendingCaption> pending = new ArrayList<>();
+        List<Buffered> captionOf = new ArrayList<>(); // the element each pending caption came with
         for (Buffered b : round) {
             setCurrentKey(b.key());
+            Consumer<StreamMemory.PendingCaption> due =
+                    p -> {
+                        pending.add(p);
+                        captionOf.add(b);
+                    };
             if (b.token().endOfStream) {
-                memory.endStream(b.token(), c -> emit(b, c));
+                memory.endStream(b.token(), due);
             } else {
-                states.add(memory.beforeStep(b.token(), c -> emit(b, c)));
+                states.add(memory.beforeStep(b.token(), due));
                 stepped.add(b);
             }
+        }
+        List<Caption> captions = memory.captions(pending); // together, on the pre-step states
+        for (int i = 0; i < captions.size(); i++) {
+            emit(captionOf.get(i), captions.get(i));
         }
         if (states.isEmpty()) {
             return;

@@ -264,6 +264,9 @@ class StreamMemoryOperatorTest {
             } else {
                 assertThat(m.stepBatchSize.getStatistics().getMax()).isGreaterThan(1L);
                 assertThat(calls).as("calls, maxBatch %d", maxBatch).isLessThan(stepped / 2);
+                assertThat(m.captionBatchSize.getStatistics().getMax())
+                        .as("captions generated together, maxBatch %d", maxBatch)
+                        .isGreaterThan(1L);
             }
         }
     }
