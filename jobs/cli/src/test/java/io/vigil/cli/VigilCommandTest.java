@@ -40,6 +40,7 @@ class VigilCommandTest {
                 "bench --streams x",
                 "bench --state-backend memory",
                 "bench --checkpoint-interval 0",
+                "bench --clip no-such-clip.ts",
                 "bench-decode --rounds 0 x.ts",
                 "bench-decode",
                 "fuzz-decode --minutes 0",

@@ -207,7 +207,7 @@ public final class ChunkDecoder {
     }
 
     /** The buffer's bytes: its array when it is exactly that, else a copy. */
-    static byte[] bytes(ByteBuffer data) {
+    public static byte[] bytes(ByteBuffer data) {
         ByteBuffer b = data.duplicate();
         if (b.hasArray()
                 && b.arrayOffset() == 0

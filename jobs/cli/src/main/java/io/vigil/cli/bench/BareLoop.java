@@ -5,17 +5,41 @@ import io.vigil.models.VigilModel;
 import io.vigil.models.video.ChunkDecoder;
 import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
-import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model loop without Flink or Kafka, over the same chunks: decode, sample, preprocess, encode
  * (one batch across all streams per round of chunks), step the Mamba states (batched across
- * streams), and caption every stream at each segment boundary, as the job does.
+ * streams), and caption every stream at each segment boundary (the captions due together generated
+ * together), as the job does. Each stage's CPU time (this thread's) is counted apart.
  */
 final class BareLoop {
+    /** The loop's stages. */
+    enum Stage {
+        DECODE("decode"),
+        PREPROCESS("preprocess"),
+        ENCODE("encode"),
+        STEP("step"),
+        CAPTIONS("captions");
+
+        final String label;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * @param coreSeconds CPU seconds of the loop's thread per stage (native threads that ONNX
+     *     Runtime may start are not in it; the bench runs it with one intra-op thread)
+     */
+    record Result(double framesPerSecond, long frames, Map<Stage, Double> coreSeconds) {}
+
     private final VigilModel model;
     private final long segmentMs;
 
@@ -24,8 +48,9 @@ final class BareLoop {
         this.segmentMs = segmentMs;
     }
 
-    /** Frames per second over {@code streams} streams, stream i playing clip i mod clips. */
-    double framesPerSecond(List<BenchClip> clips, int streams) {
+    /** Over {@code streams} streams, stream i playing clip i mod clips. */
+    Result run(List<BenchClip> clips, int streams) {
+        long[] cpu = new long[Stage.values().length];
         ChunkDecoder decoder = new ChunkDecoder();
         FramePreprocessor pre = model.preprocessor();
         List<StreamState> states = new ArrayList<>();
@@ -48,22 +73,44 @@ final class BareLoop {
                     continue;
                 }
                 VideoChunk c = chunks.get(round);
-                for (SampledFrame f : decoder.sample(c, samplers.get(s), pre).frames()) {
-                    pixels.add(f.pixels());
-                    owner.add(s);
-                    times.add(f.ptsMs());
-                }
+                int stream = s;
+                long before = CpuLedger.threadCpuNanos();
+                decoder.decodeSampled(
+                        ChunkDecoder.bytes(c.getData()),
+                        ChunkDecoder.format(c.getContainer()),
+                        c.getMediaStartMs(),
+                        samplers.get(s),
+                        new ChunkDecoder.SampleSink() {
+                            @Override
+                            public void accept(
+                                    long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
+                                long t = CpuLedger.threadCpuNanos();
+                                pixels.add(pre.preprocess(rgb, width, height, stride));
+                                cpu[Stage.PREPROCESS.ordinal()] += CpuLedger.threadCpuNanos() - t;
+                                owner.add(stream);
+                                times.add(ptsMs);
+                            }
+
+                            @Override
+                            public void restart() {
+                                throw new IllegalStateException("the bench's clips are intact");
+                            }
+                        });
+                cpu[Stage.DECODE.ordinal()] += CpuLedger.threadCpuNanos() - before;
             }
             if (pixels.isEmpty()) {
                 continue;
             }
+            long before = CpuLedger.threadCpuNanos();
             float[][] tokens = model.encoder().encode(pixels);
+            cpu[Stage.ENCODE.ordinal()] += CpuLedger.threadCpuNanos() - before;
             // step in waves: each wave holds at most one frame per stream, batched
             boolean[] done = new boolean[tokens.length];
             int left = tokens.length;
             while (left > 0) {
                 List<StreamState> batch = new ArrayList<>();
                 List<float[]> batchTokens = new ArrayList<>();
+                List<StreamState> due = new ArrayList<>(); // segments closing: captioned together
                 boolean[] used = new boolean[streams];
                 for (int i = 0; i < tokens.length; i++) {
                     int s = owner.get(i);
@@ -72,7 +119,7 @@ final class BareLoop {
                     }
                     long segment = times.get(i) / segmentMs;
                     if (segment > pendingSegment[s]) {
-                        model.generator().caption(states.get(s)); // segment boundary
+                        due.add(states.get(s)); // segment boundary
                         pendingSegment[s] = segment;
                     }
                     used[s] = true;
@@ -81,14 +128,26 @@ final class BareLoop {
                     batch.add(states.get(s));
                     batchTokens.add(tokens[i]);
                 }
+                if (!due.isEmpty()) {
+                    long t = CpuLedger.threadCpuNanos();
+                    model.generator().generateCaptions(due);
+                    cpu[Stage.CAPTIONS.ordinal()] += CpuLedger.threadCpuNanos() - t;
+                }
+                long t = CpuLedger.threadCpuNanos();
                 model.decoder().stepFrames(batch, batchTokens.toArray(new float[0][]));
+                cpu[Stage.STEP.ordinal()] += CpuLedger.threadCpuNanos() - t;
                 frames += batch.size();
             }
         }
-        for (StreamState state : states) {
-            model.generator().caption(state); // the final segment
-        }
+        long t = CpuLedger.threadCpuNanos();
+        model.generator().generateCaptions(states); // the final segments
+        cpu[Stage.CAPTIONS.ordinal()] += CpuLedger.threadCpuNanos() - t;
         double seconds = (System.nanoTime() - start) / 1e9;
-        return frames / seconds;
+        cpu[Stage.DECODE.ordinal()] -= cpu[Stage.PREPROCESS.ordinal()]; // counted inside decode
+        Map<Stage, Double> coreSeconds = new EnumMap<>(Stage.class);
+        for (Stage st : Stage.values()) {
+            coreSeconds.put(st, cpu[st.ordinal()] / 1e9);
+        }
+        return new Result(frames / seconds, frames, coreSeconds);
     }
 }

@@ -15,6 +15,7 @@ import io.vigil.models.video.ChunkerOptions;
 import io.vigil.models.video.ClipEncoder;
 import io.vigil.models.video.FfmpegLogLevel;
 import io.vigil.models.video.VideoChunker;
+import io.vigil.models.video.VideoSourceException;
 import io.vigil.schemas.VideoChunk;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -96,6 +97,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin HistoryOption history;
 
+    @Option(
+            names = "--clip",
+            paramLabel = "FILE",
+            description =
+                    "Every stream plays this video file, cut into chunks as vigil ingest cuts"
+                            + " it (default: generated scenes).")
+    Path clip;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table here.")
     Path out;
 
@@ -111,6 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
                     "--streams must be ≥ 1 each, --seconds ≥ 4, --checkpoint-interval ≥ 1,"
                             + " --history-segments ≥ 0");
         }
+        if (clip != null && !Files.isReadable(clip)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--clip " + clip + ": no readable file");
+        }
         Duration interval = Duration.ofSeconds(checkpointSeconds);
         FfmpegLogLevel.atMostErrors();
         OnnxRuntimeInit.ensure();
@@ -125,19 +138,31 @@ public final class BenchCommand implements Callable<Integer> {
                         + CheckpointFigures.HEADER
                         + " |\n");
         table.append("|---:".repeat(15)).append("|\n");
+        CpuTable cpu = new CpuTable();
         try (VigilModel m = load(modelDir)) {
-            err.printf("preparing %d clips of %d s...%n", distinct, seconds);
+            err.println(
+                    clip != null
+                            ? "cutting " + clip + "..."
+                            : "preparing " + distinct + " clips of " + seconds + " s...");
             err.flush();
-            List<BenchClip> clips = clips(tmp.resolve("t"), distinct, seconds);
+            List<BenchClip> clips =
+                    clip != null
+                            ? List.of(chunked(clip))
+                            : clips(tmp.resolve("t"), distinct, seconds);
             List<BenchClip> paced =
-                    latencySeconds > 0 ? clips(tmp.resolve("l"), distinct, latencySeconds) : null;
+                    latencySeconds <= 0
+                            ? null
+                            : clip != null
+                                    ? clips
+                                    : clips(tmp.resolve("l"), distinct, latencySeconds);
             long segmentMs = UnderstandJobOptions.SEGMENT_LENGTH.defaultValue().toMillis();
             BareLoop bare = new BareLoop(m, segmentMs);
-            bare.framesPerSecond(clips, 1); // warm-up
+            bare.run(clips, 1); // warm-up
             for (int n : streams) {
                 err.printf("%d stream(s): bare loop...%n", n);
                 err.flush();
-                double bareFps = bare.framesPerSecond(clips, n);
+                BareLoop.Result bareRun = bare.run(clips, n);
+                double bareFps = bareRun.framesPerSecond();
                 err.printf("%d stream(s): pipeline...%n", n);
                 err.flush();
                 PipelineRun.Throughput t;
@@ -169,6 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 l == null ? "-" : Long.toString(l.p50Ms()),
                                 l == null ? "-" : Long.toString(l.p99Ms()),
                                 t.checkpoints().cells()));
+                cpu.add(n, bareRun, t);
             }
         } finally {
             TempDirs.deleteRecursively(tmp);
@@ -177,20 +203,23 @@ public final class BenchCommand implements Callable<Integer> {
                 table
                         + String.format(
                                 Locale.ROOT,
-                                "%nModel %s, clips of %d s (latency: %d s at media pace),"
+                                "%nModel %s, %s (latency: %s at media pace),"
                                         + " checkpoints every %d s (%s state backend%s, %d"
                                         + " history segments;"
                                         + " checkpoint columns: the throughput run's completed"
                                         + " checkpoints, full state and uploaded size), %d"
                                         + " cores.%n",
                                 modelDir.getFileName(),
-                                seconds,
-                                latencySeconds,
+                                clip != null
+                                        ? "every stream playing " + clip.getFileName()
+                                        : "generated scene clips of " + seconds + " s",
+                                clip != null ? "the same clip" : latencySeconds + " s clips",
                                 checkpointSeconds,
                                 stateBackend,
                                 stateBackend == StateBackend.rocksdb ? ", incremental" : "",
                                 history.segments(),
-                                Runtime.getRuntime().availableProcessors());
+                                Runtime.getRuntime().availableProcessors())
+                        + cpu.text();
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();
         if (out != null) {
@@ -234,6 +263,22 @@ public final class BenchCommand implements Callable<Integer> {
                             chunks.get(chunks.size() - 1).getMediaEndMs()));
         }
         return clips;
+    }
+
+    private static BenchClip chunked(Path file) throws InterruptedException {
+        List<VideoChunk> chunks;
+        try {
+            chunks = VideoChunker.chunkAll(file.toString(), ChunkerOptions.defaults("bench"));
+        } catch (VideoSourceException e) {
+            throw new CliException("cannot cut " + file + " into chunks: " + e.getMessage(), e);
+        }
+        if (chunks.isEmpty()) {
+            throw new CliException("the clip " + file + " holds no video");
+        }
+        return new BenchClip(
+                file.getFileName().toString(),
+                chunks,
+                chunks.get(chunks.size() - 1).getMediaEndMs());
     }
 
     private static VigilModel load(Path dir) {

@@ -72,12 +72,17 @@ final class PipelineRun implements AutoCloseable {
         this.stateBackend = stateBackend;
     }
 
-    /** Result of a throughput run; {@code checkpoints} as the last caption was read. */
+    /**
+     * Result of a throughput run; {@code checkpoints} as the last caption was read; {@code cpu}:
+     * this JVM's core-seconds by thread group from the first caption read to the last (the broker,
+     * Flink and the reader all run in it).
+     */
     record Throughput(
             double framesPerSecond,
             long frames,
             double startupSeconds,
-            CheckpointFigures checkpoints) {}
+            CheckpointFigures checkpoints,
+            Map<CpuLedger.Group, Double> cpu) {}
 
     /** Result of a latency run, milliseconds. */
     record Latency(long p50Ms, long p99Ms, int captions) {}
@@ -101,13 +106,18 @@ final class PipelineRun implements AutoCloseable {
         submit();
         Map<String, Caption> first = new HashMap<>();
         Map<String, Caption> last = new HashMap<>();
+        CpuLedger.Snapshot[] atFirst = new CpuLedger.Snapshot[1];
         readCaptions(
                 endMs,
                 timeout,
                 (c, seenAt) -> {
+                    if (atFirst[0] == null) {
+                        atFirst[0] = CpuLedger.take();
+                    }
                     first.putIfAbsent(c.getStreamId(), c);
                     last.put(c.getStreamId(), c);
                 });
+        Map<CpuLedger.Group, Double> cpu = CpuLedger.between(atFirst[0], CpuLedger.take());
         long t0 = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
         long t1 = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
         long frames = 0;
@@ -118,7 +128,7 @@ final class PipelineRun implements AutoCloseable {
         }
         double seconds = Math.max(1, t1 - t0) / 1000.0;
         return new Throughput(
-                frames / seconds, total, (t0 - submitted) / 1000.0, checkpointFigures());
+                frames / seconds, total, (t0 - submitted) / 1000.0, checkpointFigures(), cpu);
     }
 
     /** The running job's completed checkpoints so far, from Flink's checkpoint statistics. */

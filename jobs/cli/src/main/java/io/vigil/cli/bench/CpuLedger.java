@@ -1,0 +1,115 @@
+package io.vigil.cli.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Where this JVM's CPU time goes between two snapshots, by what the threads do: Flink's task
+ * threads (the job's operators), Kafka (the embedded broker's threads, the clients' network threads
+ * and the Kafka source's fetcher), the rest of Flink's runtime, other threads, and what no Java
+ * thread accounts for (the garbage collector, the JIT compiler, native threads such as ONNX
+ * Runtime's own pools, and threads that ended in between) as the process's CPU time minus the
+ * threads'.
+ */
+final class CpuLedger {
+    /** What a thread is for, by its name. */
+    enum Group {
+        TASKS("Flink tasks"),
+        KAFKA("Kafka"),
+        FLINK("Flink runtime"),
+        OTHER("other threads"),
+        UNACCOUNTED("GC, JIT, native");
+
+        final String label;
+
+        Group(String label) {
+            this.label = label;
+        }
+    }
+
+    // a subtask thread: "decode -> encode (1/2)#0"
+    private static final Pattern TASK = Pattern.compile(".* \\(\\d+/\\d+\\)#\\d+$");
+    private static final Pattern KAFKA =
+            Pattern.compile(
+                    "(?i).*(kafka|data-plane|broker|raft|quorum|controller|log-cleaner"
+                            + "|ExpirationReaper|transaction-|group-coordinator|share-).*");
+    private static final Pattern FLINK =
+            Pattern.compile(
+                    "(?i)(flink|pekko|jobmanager|taskmanager|Checkpoint|mini-cluster|"
+                            + "OutputFlusher|BLOB|Flink|IOExecutor"
+                            + "|cluster-io|metrics|Legacy Source|Timer|AsyncOperations).*");
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** CPU nanoseconds per live thread and of the whole process, at one instant. */
+    record Snapshot(long processNanos, Map<Long, Long> threadNanos, Map<Long, Group> groups) {}
+
+    static Snapshot take() {
+        Map<Long, Long> nanos = new HashMap<>();
+        Map<Long, Group> groups = new HashMap<>();
+        for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long cpu = THREADS.getThreadCpuTime(t.getThreadId());
+            if (cpu >= 0) {
+                nanos.put(t.getThreadId(), cpu);
+                groups.put(t.getThreadId(), group(t.getThreadName()));
+            }
+        }
+        return new Snapshot(processCpuNanos(), nanos, groups);
+    }
+
+    /** Core-seconds per group from {@code a} to {@code b}; threads born in between count whole. */
+    static Map<Group, Double> between(Snapshot a, Snapshot b) {
+        Map<Group, Double> out = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) {
+            out.put(g, 0.0);
+        }
+        long threads = 0;
+        for (Map.Entry<Long, Long> e : b.threadNanos().entrySet()) {
+            long used = e.getValue() - a.threadNanos().getOrDefault(e.getKey(), 0L);
+            threads += used;
+            out.merge(b.groups().get(e.getKey()), used / 1e9, Double::sum);
+        }
+        out.put(
+                Group.UNACCOUNTED,
+                Math.max(0, b.processNanos() - a.processNanos() - threads) / 1e9);
+        return out;
+    }
+
+    static Group group(String name) {
+        if (name.startsWith("Source Data Fetcher")) {
+            return Group.KAFKA; // the Kafka source's consumer
+        }
+        if (TASK.matcher(name).matches()) {
+            return Group.TASKS;
+        }
+        if (KAFKA.matcher(name).matches()) {
+            return Group.KAFKA;
+        }
+        if (FLINK.matcher(name).matches()) {
+            return Group.FLINK;
+        }
+        return Group.OTHER;
+    }
+
+    /** This thread's CPU time, nanoseconds. */
+    static long threadCpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report its process CPU time");
+    }
+}
