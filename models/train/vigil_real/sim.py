@@ -64,7 +64,7 @@ class Scene:
             self.rate[k] = veh * f * r.uniform(0, 2) * (r.random() < 0.6)
         self.rate["bicycle"] += 0.03 * (r.random() < 0.3)
         self.rate["dog"] += 0.03 * (r.random() < 0.25)
-        self.gain = r.uniform(0.75, 1.1)
+        self.gain = r.uniform(0.75, 1.3)  # old film (Market Street, realcal) .. modern stills (calib)
         self.tracks = []
         for _ in range(r.choice(4, p=[0.35, 0.3, 0.22, 0.13])):  # parked vehicles
             k = r.choice(["car", "truck", "bus", "bicycle", "motorcycle"], p=[0.55, 0.25, 0.05, 0.1, 0.05])
