@@ -3,6 +3,7 @@ package io.vigil.cli.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,6 +49,63 @@ final class CpuLedger {
 
     /** CPU nanoseconds per live thread and of the whole process, at one instant. */
     record Snapshot(long processNanos, Map<Long, Long> threadNanos, Map<Long, Group> groups) {}
+
+    /**
+     * Snapshots every {@code period} in the background, so that a window known only afterwards (by
+     * wall-clock times) can be read: {@link Recorder#between}.
+     */
+    static Recorder record(Duration period) {
+        return new Recorder(period);
+    }
+
+    /** Timed snapshots taken by a daemon thread until closed. */
+    static final class Recorder implements AutoCloseable {
+        private final java.util.concurrent.ConcurrentSkipListMap<Long, Snapshot> taken =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        private Recorder(Duration period) {
+            timer =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "vigil-bench-cpu-ledger");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            timer.scheduleAtFixedRate(
+                    () -> taken.put(System.currentTimeMillis(), take()),
+                    0,
+                    period.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Core-seconds per group between the snapshots nearest to {@code fromMs} and {@code toMs}
+         * (wall clock, ms); empty when fewer than two snapshots were taken.
+         */
+        Map<Group, Double> between(long fromMs, long toMs) {
+            Map.Entry<Long, Snapshot> a = nearest(fromMs);
+            Map.Entry<Long, Snapshot> b = nearest(toMs);
+            if (a == null || b == null || a.getKey() >= b.getKey()) {
+                return Map.of();
+            }
+            return CpuLedger.between(a.getValue(), b.getValue());
+        }
+
+        private Map.Entry<Long, Snapshot> nearest(long ms) {
+            Map.Entry<Long, Snapshot> lo = taken.floorEntry(ms);
+            Map.Entry<Long, Snapshot> hi = taken.ceilingEntry(ms);
+            if (lo == null || hi == null) {
+                return lo == null ? hi : lo;
+            }
+            return ms - lo.getKey() <= hi.getKey() - ms ? lo : hi;
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
 
     static Snapshot take() {
         Map<Long, Long> nanos = new HashMap<>();

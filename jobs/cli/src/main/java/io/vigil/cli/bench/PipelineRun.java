@@ -106,18 +106,19 @@ final class PipelineRun implements AutoCloseable {
         submit();
         Map<String, Caption> first = new HashMap<>();
         Map<String, Caption> last = new HashMap<>();
-        CpuLedger.Snapshot[] atFirst = new CpuLedger.Snapshot[1];
-        readCaptions(
-                endMs,
-                timeout,
-                (c, seenAt) -> {
-                    if (atFirst[0] == null) {
-                        atFirst[0] = CpuLedger.take();
-                    }
-                    first.putIfAbsent(c.getStreamId(), c);
-                    last.put(c.getStreamId(), c);
-                });
-        Map<CpuLedger.Group, Double> cpu = CpuLedger.between(atFirst[0], CpuLedger.take());
+        Map<CpuLedger.Group, Double> cpu;
+        try (CpuLedger.Recorder recorder = CpuLedger.record(Duration.ofMillis(200))) {
+            readCaptions(
+                    endMs,
+                    timeout,
+                    (c, seenAt) -> {
+                        first.putIfAbsent(c.getStreamId(), c);
+                        last.put(c.getStreamId(), c);
+                    });
+            long from = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
+            long to = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
+            cpu = recorder.between(from, to); // the frames' window, by the operator's clock
+        }
         long t0 = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
         long t1 = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
         long frames = 0;

@@ -56,4 +56,39 @@ class CpuLedgerTest {
         assertThat(used.values().stream().mapToDouble(Double::doubleValue).sum())
                 .isGreaterThanOrEqualTo(0.25);
     }
+
+    @Test
+    void aRecorderReadsAWindowKnownOnlyAfterwards() throws Exception {
+        try (CpuLedger.Recorder recorder = CpuLedger.record(java.time.Duration.ofMillis(20))) {
+            Thread.sleep(100);
+            long from = System.currentTimeMillis();
+            Thread busy = new Thread(() -> spin(300_000_000L), "window (1/1)#0");
+            busy.start();
+            busy.join();
+            Thread.sleep(60); // a snapshot after the spin, with the thread gone
+            long to = System.currentTimeMillis();
+            Thread.sleep(100);
+
+            Map<CpuLedger.Group, Double> used = recorder.between(from, to);
+            Map<CpuLedger.Group, Double> after = recorder.between(to, System.currentTimeMillis());
+
+            // the thread ended inside the window: its time is the process's, outside any thread
+            assertThat(used.values().stream().mapToDouble(Double::doubleValue).sum())
+                    .isGreaterThanOrEqualTo(0.25);
+            assertThat(after.values().stream().mapToDouble(Double::doubleValue).sum())
+                    .as("not counted again after the window")
+                    .isLessThan(0.2);
+        }
+    }
+
+    private static void spin(long cpuNanos) {
+        long end = CpuLedger.threadCpuNanos() + cpuNanos;
+        double x = 0;
+        while (CpuLedger.threadCpuNanos() < end) {
+            x += Math.sqrt(x + 1);
+        }
+        if (x < 0) {
+            throw new AssertionError();
+        }
+    }
 }
