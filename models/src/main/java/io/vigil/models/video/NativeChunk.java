@@ -208,10 +208,8 @@ final class NativeChunk implements AutoCloseable {
         if (avcodec_parameters_to_context(codec, st.codecpar()) < 0) {
             throw undecodable("cannot copy the video stream's parameters");
         }
-        // one thread: FFmpeg's default (0, as many as cores) starts a pool per opened decoder,
-        // i.e. per chunk, and frame threads cannot speed up the one keyframe a sampled chunk
-        // often needs; the job gets its parallelism from its tasks
-        codec.thread_count(1);
+        codec.thread_count(
+                1); // FFmpeg's default starts a thread pool per chunk (docs/models-java.md)
         AVDictionary options = new AVDictionary(null);
         if (strict) {
             // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed
