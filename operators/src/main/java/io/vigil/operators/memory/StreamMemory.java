@@ -13,6 +13,7 @@ import io.vigil.schemas.Question;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -278,7 +279,7 @@ final class StreamMemory implements Serializable {
                 generator.generateCaptions(pending.stream().map(PendingCaption::state).toList());
         long each = (System.nanoTime() - t0) / 1000L / pending.size();
         metrics.captionBatchSize.update(pending.size());
-        List<Caption> out = new java.util.ArrayList<>(pending.size());
+        List<Caption> out = new ArrayList<>(pending.size());
         long now = System.currentTimeMillis();
         for (int i = 0; i < pending.size(); i++) {
             metrics.captionMicros.update(each);

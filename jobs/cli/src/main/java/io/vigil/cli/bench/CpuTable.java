@@ -21,6 +21,12 @@ final class CpuTable {
             r.append(cell(ms));
         }
         r.append(cell(bareMs));
+        if (pipe.cpu().isEmpty()) { // a window shorter than the snapshots' period: no figure
+            r.append(" | -".repeat(1 + CpuLedger.Group.values().length));
+            r.append(String.format(Locale.ROOT, " | %.0f | - |%n", cameras(bareMs)));
+            rows.append(r);
+            return;
+        }
         double pipeMs = 0;
         StringBuilder groups = new StringBuilder();
         for (CpuLedger.Group g : CpuLedger.Group.values()) {
