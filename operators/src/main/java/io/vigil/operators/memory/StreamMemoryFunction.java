@@ -7,6 +7,7 @@ import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -86,12 +87,13 @@ public class StreamMemoryFunction
     @Override
     public void processElement1(FrameToken t, Context ctx, Collector<Caption> out)
             throws Exception {
+        Consumer<StreamMemory.PendingCaption> due =
+                p -> memory.captions(List.of(p)).forEach(out::collect); // one at a time
         if (t.endOfStream) {
-            memory.endStream(t, p -> memory.captions(List.of(p)).forEach(out::collect));
+            memory.endStream(t, due);
             return;
         }
-        StreamState state =
-                memory.beforeStep(t, p -> memory.captions(List.of(p)).forEach(out::collect));
+        StreamState state = memory.beforeStep(t, due);
         memory.step(List.of(state), new float[][] {t.token}); // [1][D] -> logits [1][V]
         memory.afterStep(t, state);
     }

@@ -254,13 +254,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<BenchClip> clips = new ArrayList<>();
         for (Path f : files) {
-            List<VideoChunk> chunks =
-                    VideoChunker.chunkAll(f.toString(), ChunkerOptions.defaults("bench"));
-            clips.add(
-                    new BenchClip(
-                            f.getFileName().toString(),
-                            chunks,
-                            chunks.get(chunks.size() - 1).getMediaEndMs()));
+            clips.add(chunked(f));
         }
         return clips;
     }

@@ -107,6 +107,8 @@ final class PipelineRun implements AutoCloseable {
         Map<String, Caption> first = new HashMap<>();
         Map<String, Caption> last = new HashMap<>();
         Map<CpuLedger.Group, Double> cpu;
+        long t0;
+        long t1;
         try (CpuLedger.Recorder recorder = CpuLedger.record(Duration.ofMillis(200))) {
             readCaptions(
                     endMs,
@@ -115,12 +117,10 @@ final class PipelineRun implements AutoCloseable {
                         first.putIfAbsent(c.getStreamId(), c);
                         last.put(c.getStreamId(), c);
                     });
-            long from = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
-            long to = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
-            cpu = recorder.between(from, to); // the frames' window, by the operator's clock
+            t0 = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
+            t1 = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
+            cpu = recorder.between(t0, t1); // the frames' window, by the operator's clock
         }
-        long t0 = first.values().stream().mapToLong(Caption::getProducedAtMs).min().orElse(0);
-        long t1 = last.values().stream().mapToLong(Caption::getProducedAtMs).max().orElse(0);
         long frames = 0;
         long total = 0;
         for (String id : last.keySet()) {
