@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -19,8 +18,10 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Decoding is strict: empty values, bytes that are not a record of this type, and trailing bytes
  * after the record (random bytes often decode as some prefix of a record) are all {@link
- * Malformed}, with a short reason. Serializable (a Flink deserializer holds one; the reader and
- * writer are made on first use) and thread-safe.
+ * Malformed}, with a short reason. A string or bytes field longer than the value itself is refused
+ * before anything is allocated ({@link BoundedDecoder}), so no value can exhaust the heap.
+ * Serializable (a Flink deserializer holds one; the reader and writer are made on first use) and
+ * thread-safe.
  *
  * @param <T> the generated record class
  */
@@ -83,7 +84,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         }
         T record;
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
+            BoundedDecoder decoder =
+                    new BoundedDecoder(DecoderFactory.get().binaryDecoder(bytes, null));
             record = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new Malformed(

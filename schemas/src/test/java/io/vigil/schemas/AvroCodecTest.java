@@ -64,6 +64,45 @@ class AvroCodecTest {
     }
 
     @Test
+    void aLengthLongerThanTheValueIsRefusedBeforeAllocating() throws Exception {
+        // question_id declares 1e9 bytes (Avro would allocate them first); 3 bytes follow
+        assertThatThrownBy(() -> CODEC.decode(withLength(1_000_000_000)))
+                .isInstanceOf(AvroCodec.Malformed.class)
+                .hasMessageContaining("string of 1000000000 bytes with 3 bytes left");
+        assertThatThrownBy(() -> CODEC.decode(withLength(-5)))
+                .isInstanceOf(AvroCodec.Malformed.class)
+                .hasMessageContaining("negative length -5");
+        // the same bound holds for a bytes field: a chunk cut inside its data
+        AvroCodec<VideoChunk> chunks = AvroCodec.of(VideoChunk.class);
+        byte[] chunk =
+                chunks.encode(
+                        VideoChunk.newBuilder()
+                                .setStreamId("cam")
+                                .setSeq(1)
+                                .setContainer(Container.MPEGTS)
+                                .setCodec("h264")
+                                .setData(java.nio.ByteBuffer.wrap(new byte[100]))
+                                .setMediaStartMs(0)
+                                .setMediaEndMs(1000)
+                                .setWallClockMs(0)
+                                .build());
+        assertThat(chunks.decode(chunk).getData().remaining()).isEqualTo(100);
+        assertThatThrownBy(() -> chunks.decode(Arrays.copyOf(chunk, 40)))
+                .isInstanceOf(AvroCodec.Malformed.class)
+                .hasMessageContaining("bytes field of 100 bytes with");
+    }
+
+    private static byte[] withLength(int length) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder enc =
+                org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        enc.writeInt(length);
+        enc.flush();
+        out.write(new byte[] {'a', 'b', 'c'});
+        return out.toByteArray();
+    }
+
+    @Test
     void theCodecIsSerializableAndWorksAfterwards() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
