@@ -33,6 +33,8 @@ public enum DeadLetterReason {
      * dropped so that one damaged chunk cannot hold every stream of its task.
      */
     CHUNK_TOO_SLOW,
+    /** The chunk's frames are larger than 8K UHD (7680 x 4320 pixels); refused before decoding. */
+    FRAME_TOO_LARGE,
     /** Any other failure while handling one record; the job carries on. */
     INTERNAL_ERROR
 }

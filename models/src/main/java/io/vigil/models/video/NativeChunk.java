@@ -50,10 +50,9 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * One chunk's bytes opened with FFmpeg's own API: demuxed from memory, its first video stream
- * decoded picture by picture. Every call into FFmpeg is short, and between calls the loop checks a
- * deadline, so no chunk holds its thread longer than its budget (plus one call); decode errors of
- * the last packets end the chunk instead of being retried. Not thread-safe; close it.
+ * One chunk's bytes, demuxed from memory with FFmpeg's API and decoded picture by picture; a
+ * deadline checked between short FFmpeg calls bounds its time (budget plus one call), errors in its
+ * last packets end it, frames over 8K are refused at opening. Not thread-safe; close it.
  *
  * <p>Two ways to use it: {@link #next()} demuxes and decodes everything, interleaved; or {@link
  * #readVideoPackets()} demuxes the whole chunk first and {@link #send}, {@link #receive} and {@link
@@ -208,8 +207,8 @@ final class NativeChunk implements AutoCloseable {
         if (avcodec_parameters_to_context(codec, st.codecpar()) < 0) {
             throw undecodable("cannot copy the video stream's parameters");
         }
-        codec.thread_count(
-                1); // FFmpeg's default starts a thread pool per chunk (docs/models-java.md)
+        VideoDecodeException.checkFrameSize(codec.width(), codec.height(), what);
+        codec.thread_count(1); // not a thread pool per chunk (docs/models-java.md)
         AVDictionary options = new AVDictionary(null);
         if (strict) {
             // a damaged frame (e.g. the last one of a chunk cut short) is dropped, not concealed

@@ -65,7 +65,7 @@ final class PlannedDecode {
         try {
             opened = NativeChunk.openUnprobed(data, format, deadline);
         } catch (VideoDecodeException e) {
-            if (e.reason() == Reason.CHUNK_TOO_SLOW) {
+            if (e.reason() == Reason.CHUNK_TOO_SLOW || e.reason() == Reason.FRAME_TOO_LARGE) {
                 throw e;
             }
             LOG.debug(

@@ -46,6 +46,7 @@ final class RgbConverter implements AutoCloseable {
         if (w <= 0 || h <= 0) {
             throw new IllegalStateException("decoded picture of " + w + "x" + h);
         }
+        VideoDecodeException.checkFrameSize(w, h, "a decoded picture");
         if (rgb == null || w != width || h != height) {
             allocate(w, h);
         }

@@ -16,8 +16,16 @@ public class VideoDecodeException extends RuntimeException {
         /** No bytes, or a video stream that yields no frame. */
         CHUNK_EMPTY,
         /** Decoding took longer than the chunk's budget (damaged streams can make FFmpeg slow). */
-        CHUNK_TOO_SLOW
+        CHUNK_TOO_SLOW,
+        /** Frames larger than {@link #MAX_FRAME_PIXELS}: refused before they are decoded. */
+        FRAME_TOO_LARGE
     }
+
+    /**
+     * The most pixels a frame may have: 8K UHD, 7680 x 4320. A chunk of under 1 MB can hold frames
+     * of 16384 x 8192, each costing FFmpeg a second and hundreds of MB to decode and convert.
+     */
+    public static final long MAX_FRAME_PIXELS = 7680L * 4320;
 
     private final Reason reason;
 
@@ -29,6 +37,23 @@ public class VideoDecodeException extends RuntimeException {
     public VideoDecodeException(Reason reason, String message, Throwable cause) {
         super(reason + ": " + message, cause);
         this.reason = reason;
+    }
+
+    /**
+     * @throws VideoDecodeException FRAME_TOO_LARGE when a {@code width x height} frame is over
+     *     {@link #MAX_FRAME_PIXELS}
+     */
+    static void checkFrameSize(int width, int height, String what) {
+        if ((long) width * height > MAX_FRAME_PIXELS) {
+            throw new VideoDecodeException(
+                    Reason.FRAME_TOO_LARGE,
+                    what
+                            + " has "
+                            + width
+                            + "x"
+                            + height
+                            + " frames, over the limit of 7680x4320 pixels");
+        }
     }
 
     public Reason reason() {

@@ -85,7 +85,7 @@ final class EncodedClips {
         return out;
     }
 
-    private static void run(List<String> cmd) {
+    static void run(List<String> cmd) {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -3,6 +3,8 @@ package io.vigil.operators.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.models.Manifest;
+import io.vigil.models.video.VideoDecodeException;
+import io.vigil.operators.DeadLetterReason;
 import io.vigil.operators.TestChunks;
 import io.vigil.operators.TestModels;
 import io.vigil.operators.source.ChunkEnvelope;
@@ -271,5 +273,13 @@ class ChunkDecodeFunctionTest {
         assertThat(deadLetters().get(0).getReason())
                 .isIn("CHUNK_UNDECODABLE", "CHUNK_NOT_VIDEO", "CHUNK_EMPTY");
         assertThat(frames()).isEmpty();
+    }
+
+    @Test
+    void everyDecoderReasonIsADeadLetterReason() {
+        // the function turns a decode failure into a dead letter by the reason's name
+        for (VideoDecodeException.Reason r : VideoDecodeException.Reason.values()) {
+            assertThat(DeadLetterReason.valueOf(r.name()).name()).isEqualTo(r.name());
+        }
     }
 }
