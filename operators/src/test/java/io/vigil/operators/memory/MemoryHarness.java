@@ -6,6 +6,7 @@ import io.vigil.operators.encode.FrameToken;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,27 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/** The memory operator in Flink's keyed two-input test harness, and what its tests share. */
-final class MemoryHarness {
-    private MemoryHarness() {}
+/**
+ * The memory operator in Flink's keyed two-input test harness, and what its tests share: the test
+ * model and ten random frame tokens of stream "cam" at 0, 1000, … 9000 ms.
+ */
+abstract class MemoryHarness {
+    static VigilModel model;
+    static List<FrameToken> tokens;
+
+    @BeforeAll
+    static void load() {
+        model = VigilModel.load(Path.of(TestModels.dir()));
+        tokens = tokens(model);
+    }
+
+    @AfterAll
+    static void unload() {
+        model.close();
+    }
 
     /** Ten random tokens of stream "cam" at 0, 1000, … 9000 ms, two frames per chunk. */
     static List<FrameToken> tokens(VigilModel model) {

@@ -1,44 +1,20 @@
 package io.vigil.operators.memory;
 
-import static io.vigil.operators.memory.MemoryHarness.answers;
-import static io.vigil.operators.memory.MemoryHarness.harness;
-import static io.vigil.operators.memory.MemoryHarness.memoryOf;
-import static io.vigil.operators.memory.MemoryHarness.question;
-import static io.vigil.operators.memory.MemoryHarness.stable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.models.StreamState;
-import io.vigil.models.VigilModel;
-import io.vigil.operators.TestModels;
 import io.vigil.operators.encode.FrameToken;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.Caption;
 import io.vigil.schemas.Question;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class StreamMemoryFunctionTest {
-    private static VigilModel model;
-    private static List<FrameToken> tokens; // 10 frames of stream "cam" at 0, 1000, … 9000 ms
-
-    @BeforeAll
-    static void load() {
-        model = VigilModel.load(Path.of(TestModels.dir()));
-        tokens = MemoryHarness.tokens(model);
-    }
-
-    @AfterAll
-    static void unload() {
-        model.close();
-    }
-
+class StreamMemoryFunctionTest extends MemoryHarness {
     @Test
     void theStateIsSteppedOncePerFrameExactlyAsTheBareModel() throws Exception {
         StreamState ref = model.newState();

@@ -1,15 +1,9 @@
 package io.vigil.operators.memory;
 
-import static io.vigil.operators.memory.MemoryHarness.answers;
-import static io.vigil.operators.memory.MemoryHarness.harness;
-import static io.vigil.operators.memory.MemoryHarness.memoryOf;
-import static io.vigil.operators.memory.MemoryHarness.question;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.models.StreamState;
-import io.vigil.models.VigilModel;
 import io.vigil.operators.TestModels;
-import io.vigil.operators.encode.FrameToken;
 import io.vigil.schemas.Answer;
 import io.vigil.schemas.Caption;
 import java.nio.file.Files;
@@ -23,27 +17,11 @@ import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The memory's lifecycle across expiry, restore and model changes. */
-class StreamMemoryStateTest {
-    private static VigilModel model;
-    private static List<FrameToken> tokens; // 10 frames of stream "cam" at 0, 1000, … 9000 ms
-
-    @BeforeAll
-    static void load() {
-        model = VigilModel.load(Path.of(TestModels.dir()));
-        tokens = MemoryHarness.tokens(model);
-    }
-
-    @AfterAll
-    static void unload() {
-        model.close();
-    }
-
+class StreamMemoryStateTest extends MemoryHarness {
     @Test
     void withATtlAnIdleStreamsMemoryExpiresAndAReadKeepsItAlive() throws Exception {
         try (var h = harness(Duration.ofSeconds(10))) {
