@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
  * threads (the job's operators), Kafka (the embedded broker's threads, the clients' network threads
  * and the Kafka source's fetcher), the rest of Flink's runtime, other threads, and what no Java
  * thread accounts for (the garbage collector, the JIT compiler, native threads such as ONNX
- * Runtime's own pools, and threads that ended in between) as the process's CPU time minus the
- * threads'.
+ * Runtime's own pools) as the process's CPU time minus the threads'. A thread that ends inside a
+ * {@link Recorder}'s window counts in its group up to its last snapshot; only its time after that
+ * (under one period) falls to the unaccounted rest.
  */
 final class CpuLedger {
     /** What a thread is for, by its name. */
@@ -89,7 +91,8 @@ final class CpuLedger {
             if (a == null || b == null || a.getKey() >= b.getKey()) {
                 return Map.of();
             }
-            return CpuLedger.between(a.getValue(), b.getValue());
+            return CpuLedger.between(
+                    List.copyOf(taken.subMap(a.getKey(), true, b.getKey(), true).values()));
         }
 
         private Map.Entry<Long, Snapshot> nearest(long ms) {
@@ -125,15 +128,31 @@ final class CpuLedger {
 
     /** Core-seconds per group from {@code a} to {@code b}; threads born in between count whole. */
     static Map<Group, Double> between(Snapshot a, Snapshot b) {
+        return between(List.of(a, b));
+    }
+
+    /**
+     * Core-seconds per group from the first to the last of {@code run} (snapshots in time order): a
+     * thread counts up to the last snapshot it is in, so one that ended in between still counts.
+     */
+    static Map<Group, Double> between(List<Snapshot> run) {
+        Snapshot a = run.get(0);
+        Snapshot b = run.get(run.size() - 1);
+        Map<Long, Long> last = new HashMap<>(); // thread ids are never reused
+        Map<Long, Group> groups = new HashMap<>();
+        for (Snapshot s : run.subList(1, run.size())) {
+            last.putAll(s.threadNanos());
+            groups.putAll(s.groups());
+        }
         Map<Group, Double> out = new EnumMap<>(Group.class);
         for (Group g : Group.values()) {
             out.put(g, 0.0);
         }
         long threads = 0;
-        for (Map.Entry<Long, Long> e : b.threadNanos().entrySet()) {
+        for (Map.Entry<Long, Long> e : last.entrySet()) {
             long used = e.getValue() - a.threadNanos().getOrDefault(e.getKey(), 0L);
             threads += used;
-            out.merge(b.groups().get(e.getKey()), used / 1e9, Double::sum);
+            out.merge(groups.get(e.getKey()), used / 1e9, Double::sum);
         }
         out.put(
                 Group.UNACCOUNTED,

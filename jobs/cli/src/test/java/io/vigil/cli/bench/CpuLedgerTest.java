@@ -72,7 +72,8 @@ class CpuLedgerTest {
             Map<CpuLedger.Group, Double> used = recorder.between(from, to);
             Map<CpuLedger.Group, Double> after = recorder.between(to, System.currentTimeMillis());
 
-            // the thread ended inside the window: its time is the process's, outside any thread
+            // the thread ended inside the window: it counts in its group up to its last snapshot
+            assertThat(used.get(CpuLedger.Group.TASKS)).isGreaterThanOrEqualTo(0.2);
             assertThat(used.values().stream().mapToDouble(Double::doubleValue).sum())
                     .isGreaterThanOrEqualTo(0.25);
             assertThat(after.values().stream().mapToDouble(Double::doubleValue).sum())
