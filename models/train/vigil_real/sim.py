@@ -36,9 +36,8 @@ XB, YB = 10, 8
 AUX = NK * (1 + XB + YB)
 BURN = 30
 HIDDEN = 0.5  # an object more than half hidden by a nearer one is not in view (the reference's rule)
-# What a nearer box costs the detector, per unit of the hidden fraction: detection probability
-# and score. The film (realcal.py, recall by hidden share) says 0.3, 0.15; a model trained on that
-# did worse on the real test clip (docs/experiments.md), so the values v3 learnt from stay.
+# Detection probability and score lost per unit of hidden fraction. The film (realcal.py) says 0.3,
+# 0.15; a model trained so did worse on the test clip (docs/experiments.md): v3's values stay.
 OCC_MISS, OCC_SCORE = 0.7, 0.35
 
 
