@@ -251,3 +251,64 @@ def evaluate(head, dec, ds, videos=60, qper=14, seed=123, cap_every=1):
          "qa_by_type": {t: round(a / max(n, 1), 4) for t, (a, n) in qa.items()},
          "qa_n": sum(n for _, n in qa.values())}
     return r, examples
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("stage", choices=["head", "tokens", "decoder", "eval"])
+    p.add_argument("--work", default="/work/runs_real")
+    p.add_argument("--train", default="train.pkl")
+    p.add_argument("--heldout", default="heldout.pkl")
+    p.add_argument("--minutes", type=float, default=5)
+    p.add_argument("--bs", type=int, default=12)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--d-state", type=int, default=8)
+    p.add_argument("--layers", type=int, default=3)
+    p.add_argument("--resume", default=None, help="decoder: warm start from this dec.pt")
+    p.add_argument("--init-head", default=None, help="head: warm start from this head.pt")
+    p.add_argument("--dec-name", default="dec.pt")
+    p.add_argument("--eval-videos", type=int, default=60)
+    p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
+    p.add_argument("--count-weight", type=float, default=0.0,
+                   help="decoder: weight of the dense count loss on the memory (memcount.py)")
+    a = p.parse_args()
+    W = lambda f: os.path.join(a.work, f)
+    if a.stage == "head":
+        torch.manual_seed(0)
+        ds = data.load(W(a.train))
+        head, auxh, its = train_head(ds, a.minutes, init=a.init_head)
+        r = eval_head(head, auxh, data.load(W(a.heldout)))
+        log("head held-out", json.dumps(r), "iters", its)
+        torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its},
+                   W("head.pt"))
+    if a.stage == "tokens":
+        head = CamHead()
+        head.load_state_dict(torch.load(W("head.pt"))["head"])
+        head.eval()
+        t = time.time()
+        tok = encode(head, data.load(W(a.train))["rows"])
+        torch.save(tok.half(), W("tokens.pt"))
+        log("tokens", tuple(tok.shape), f"{time.time() - t:.0f} s")
+    if a.stage == "decoder":
+        torch.manual_seed(0)
+        tok = torch.load(W("tokens.pt"))
+        objs = data.load(W(a.train))["objs"]
+        dec = load_decoder(a.resume).train() if a.resume else MambaDecoder(len(g.VOCAB), layers=a.layers, d_state=a.d_state)
+        t = time.time()
+        dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, tmax=a.max_samples,
+                                 save=W(a.dec_name), count_weight=a.count_weight)
+        save_decoder(dec, W(a.dec_name))
+        log(f"decoder done {its} iters in {time.time() - t:.0f} s")
+    if a.stage == "eval":
+        head = CamHead()
+        head.load_state_dict(torch.load(W("head.pt"))["head"])
+        head.eval()
+        dec = load_decoder(W(a.dec_name))
+        r, ex = evaluate(head, dec, data.load(W(a.heldout)), videos=a.eval_videos)
+        log("held-out", json.dumps(r))
+        with open(W("eval_" + a.dec_name.replace(".pt", ".json")), "w") as f:
+            json.dump({"eval": r, "examples": ex}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
