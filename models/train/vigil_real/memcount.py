@@ -5,7 +5,8 @@ questions ("how many have appeared", "how many passed") need a count kept over t
 and a handful of answers per video is a thin signal for it. Here a linear probe reads every
 frame step's SSM state (all layers) and regresses, per kind, log(1 + n) of the objects in view,
 the objects that have appeared so far and those that have passed so far, by the same rules as
-sim.answer. The loss shapes the state so that the counts are there to be read; the probe is
+sim.answer; with states=True also the objects in view in each caption state (left, right, up,
+down, still: what a caption's direction groups count). The loss shapes the state so that the counts are there to be read; the probe is
 thrown away and the exported graphs are the decoder's alone.
 """
 import numpy as np
@@ -17,13 +18,17 @@ from . import grammar as g
 
 NK = len(g.KINDS)
 KI = {k: i for i, k in enumerate(g.KINDS)}
-N_TARGETS = 3 * NK  # in view, appeared, passed; per kind
+SI = {s: i for i, s in enumerate(g.STATES)}
 
 
-def targets(objs, T):
-    """One video's objects -> [T, 3 * NK] float32: per kind, in view at k, appeared in 0..k,
-    passed in 0..k (sim.answer's rules)."""
-    out = np.zeros((T, 3, NK), np.float32)
+def n_targets(states=False):
+    return (3 + (len(g.STATES) if states else 0)) * NK
+
+
+def targets(objs, T, states=False):
+    """One video's objects -> [T, n_targets(states)] float32: per kind, in view at k, appeared
+    in 0..k, passed in 0..k (sim.answer's rules)[, in view at k in each state]."""
+    out = np.zeros((T, 3 + (len(g.STATES) if states else 0), NK), np.float32)
     ks = np.arange(T)
     for o in objs:
         vis = np.asarray(o["vis"][:T], bool)
@@ -36,20 +41,23 @@ def targets(objs, T):
         last = np.maximum.accumulate(np.where(vis, ks, -1))  # last visible sample <= k
         moved = np.abs(o["pos"][np.maximum(last, 0), :2] - o["pos"][first, :2]) >= g.PASS_FRAC
         out[:, 2, i] += (last >= 0) & ~vis & (last < ks) & moved.any(1)
+        if states:
+            for k in np.nonzero(vis)[0]:
+                out[k, 3 + SI[o["states"][k]], i] += 1
     return out.reshape(T, -1)
 
 
-def all_targets(objs_list, T):
-    """-> [V, T, 3 * NK] for every video."""
-    return torch.from_numpy(np.stack([targets(objs, T) for objs in objs_list]))
+def all_targets(objs_list, T, states=False):
+    """-> [V, T, n_targets(states)] for every video."""
+    return torch.from_numpy(np.stack([targets(objs, T, states) for objs in objs_list]))
 
 
 class CountProbe(nn.Module):
-    """SSM states [L, B, T, d_inner, d_state] -> [B, T, 3 * NK] (log 1 + count)."""
+    """SSM states [L, B, T, d_inner, d_state] -> [B, T, n_targets] (log 1 + count)."""
 
-    def __init__(self, layers, d_inner, d_state):
+    def __init__(self, layers, d_inner, d_state, n_out):
         super().__init__()
-        self.lin = nn.Linear(layers * d_inner * d_state, N_TARGETS)
+        self.lin = nn.Linear(layers * d_inner * d_state, n_out)
 
     def forward(self, h):
         L, B, T = h.shape[:3]
@@ -57,5 +65,5 @@ class CountProbe(nn.Module):
 
 
 def loss(probe, h, y):
-    """h: per-step SSM states [L, B, T, ...]; y: counts [B, T, 3 * NK]."""
+    """h: per-step SSM states [L, B, T, ...]; y: counts [B, T, n_targets]."""
     return F.smooth_l1_loss(probe(h), torch.log1p(y))

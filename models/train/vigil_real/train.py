@@ -131,13 +131,14 @@ def decoder_loss(dec, x, caps, qas):
 
 
 def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax=64, seed=0,
-                  token_noise=0.05, save=None, count_weight=0.0):
-    """count_weight > 0 adds memcount's dense count loss (a probe on every step's state)."""
+                  token_noise=0.05, save=None, count_weight=0.0, count_states=False):
+    """count_weight > 0 adds memcount's dense count loss (a probe on every step's state);
+    count_states adds the per-state counts to its targets."""
     rng = np.random.default_rng(seed)
     probe = counts = None
     if count_weight > 0:
-        probe = memcount.CountProbe(dec.L, dec.d_inner, dec.d_state)
-        counts = memcount.all_targets(objs_list, tokens.shape[1])  # [V, T, 3 * NK]
+        probe = memcount.CountProbe(dec.L, dec.d_inner, dec.d_state, memcount.n_targets(count_states))
+        counts = memcount.all_targets(objs_list, tokens.shape[1], count_states)  # [V, T, n_targets]
         dec.add_module("count_probe", probe)  # trained with it; dropped before saving
     opt = adamw(dec, lr)
     t0, it, saved = time.time(), 0, time.time()
@@ -271,6 +272,8 @@ def main():
     p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
     p.add_argument("--count-weight", type=float, default=0.0,
                    help="decoder: weight of the dense count loss on the memory (memcount.py)")
+    p.add_argument("--count-states", action="store_true",
+                   help="decoder: the count loss also counts the objects in view in each state")
     a = p.parse_args()
     W = lambda f: os.path.join(a.work, f)
     if a.stage == "head":
@@ -296,7 +299,8 @@ def main():
         dec = load_decoder(a.resume).train() if a.resume else MambaDecoder(len(g.VOCAB), layers=a.layers, d_state=a.d_state)
         t = time.time()
         dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, tmax=a.max_samples,
-                                 save=W(a.dec_name), count_weight=a.count_weight)
+                                 save=W(a.dec_name), count_weight=a.count_weight,
+                                 count_states=a.count_states)
         save_decoder(dec, W(a.dec_name))
         log(f"decoder done {its} iters in {time.time() - t:.0f} s")
     if a.stage == "eval":
