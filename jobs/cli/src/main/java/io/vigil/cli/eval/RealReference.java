@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A reference for real footage made by looking at its frames ({@code models/reference/}): people in
- * view at fixed instants, the people who cross the frame and their direction, the number of
- * distinct people. Read-only; only the fields the scoring needs are read.
+ * view at fixed instants and the vehicles, the people who cross the frame and their direction, the
+ * number of distinct people. Read-only; only the fields the scoring needs are read.
  *
  * @param video the footage's path on this machine (the reference's {@code source.path})
  * @param instants in time order
@@ -21,8 +23,16 @@ import java.util.List;
 public record RealReference(
         Path video, List<Instant> instants, List<Crossing> crossings, Range peopleTotal) {
 
-    /** People in view at {@code tS}: {@code people}, or anything in {@code [min, max]}. */
-    public record Instant(double tS, int people, int peopleMin, int peopleMax) {}
+    /**
+     * People in view at {@code tS}: {@code people}, or anything in {@code [min, max]}; the vehicles
+     * in view by COCO kind (a van is a {@code truck}), absent kinds not listed.
+     */
+    public record Instant(
+            double tS, int people, int peopleMin, int peopleMax, Map<String, Integer> vehicles) {
+        public Instant {
+            vehicles = Map.copyOf(vehicles);
+        }
+    }
 
     /**
      * One person crossing: in view from {@code enterS} to {@code exitS}, moving {@code direction}.
@@ -62,12 +72,17 @@ public record RealReference(
             List<Instant> instants = new ArrayList<>();
             for (JsonNode i : root.withArray("instants")) {
                 int people = i.get("people").asInt();
+                Map<String, Integer> vehicles = new TreeMap<>();
+                for (JsonNode v : i.withArray("vehicles")) {
+                    vehicles.merge(v.get("coco").asText(), 1, Integer::sum);
+                }
                 instants.add(
                         new Instant(
                                 i.get("t_s").asDouble(),
                                 people,
                                 i.path("people_min").asInt(people),
-                                i.path("people_max").asInt(people)));
+                                i.path("people_max").asInt(people),
+                                vehicles));
             }
             List<Crossing> crossings = new ArrayList<>();
             for (JsonNode c : root.withArray("crossings")) {

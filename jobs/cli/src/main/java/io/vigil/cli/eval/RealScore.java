@@ -6,8 +6,10 @@ import java.util.Locale;
 /**
  * The real-footage figures, as the issue's bars state them: the people count a caption (and an
  * answer) gives within ±1 of the reference at its instants; captions that name a moving vehicle
- * (none moves in the reference footage); for each person who crosses the frame, whether the
- * captions during the crossing say a person moves that way; the number of people who appeared.
+ * (none moves in the reference footage); the instants whose caption names every vehicle kind as
+ * many times as the reference holds it (and no other vehicle); for each person who crosses the
+ * frame, whether the captions during the crossing say a person moves that way; the number of people
+ * who appeared.
  */
 final class RealScore {
     /** A count within this many of the reference's range counts as right. */
@@ -20,6 +22,7 @@ final class RealScore {
     private int captions;
     private int malformedCaptions;
     private int movingVehicleCaptions;
+    private int vehiclesRight;
     private int directionsNamed; // person directions named, summed over captions
     private int crossings;
     private int directionRight;
@@ -55,6 +58,21 @@ final class RealScore {
         if (answered >= 0 && within(at, answered)) {
             answerCountRight++;
         }
+        if (vehiclesMatch(at, s.parsed())) {
+            vehiclesRight++;
+        }
+    }
+
+    /** The kinds of the grammar that are vehicles. */
+    static final List<String> VEHICLES = List.of("bicycle", "car", "motorcycle", "bus", "truck");
+
+    static boolean vehiclesMatch(RealReference.Instant at, CamCaption said) {
+        for (String kind : VEHICLES) {
+            if (said.count(kind) != at.vehicles().getOrDefault(kind, 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean within(RealReference.Instant at, int n) {
@@ -101,7 +119,8 @@ final class RealScore {
                 Locale.ROOT,
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
                         + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
-                        + " grammar)%ncrossing people whose direction the captions give: %d/%d"
+                        + " grammar)%nvehicles named as the reference holds them (kind and"
+                        + " count): %d/%d instants (%.1f %%)%ncrossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
                         + " %d-%d)%n",
@@ -115,6 +134,9 @@ final class RealScore {
                 movingVehicleCaptions,
                 captions,
                 malformedCaptions,
+                vehiclesRight,
+                instants,
+                100 * rate(vehiclesRight, instants),
                 directionRight,
                 crossings,
                 100 * rate(directionRight, crossings),
@@ -131,7 +153,7 @@ final class RealScore {
                 Locale.ROOT,
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
                         + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
-                        + "\"malformed_captions\":%d,\"crossings\":%d,\"direction\":%.4f,"
+                        + "\"malformed_captions\":%d,\"vehicles\":%.4f,\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b}",
                 ref.video().getFileName(),
@@ -141,6 +163,7 @@ final class RealScore {
                 captions,
                 movingVehicleCaptions,
                 malformedCaptions,
+                rate(vehiclesRight, instants),
                 crossings,
                 rate(directionRight, crossings),
                 rate(directionsNamed, captions),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CamCaptionTest {
@@ -47,8 +48,8 @@ class CamCaptionTest {
                 new RealReference(
                         Path.of("clip.avi"),
                         List.of(
-                                new RealReference.Instant(0, 3, 3, 3),
-                                new RealReference.Instant(2, 5, 4, 6)),
+                                new RealReference.Instant(0, 3, 3, 3, Map.of()),
+                                new RealReference.Instant(2, 5, 4, 6, Map.of("car", 1))),
                         List.of(
                                 new RealReference.Crossing(1, 0, 2, "left"),
                                 new RealReference.Crossing(2, 1, 2, "down")),
@@ -71,10 +72,32 @@ class CamCaptionTest {
                 .contains("\"count_answer\":0.5000")
                 .contains("\"captions\":3")
                 .contains("\"moving_vehicle_captions\":1")
+                .contains("\"vehicles\":1.0000") // none at 0 s; one car at 2 s
                 .contains("\"crossings\":2")
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
                 .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
                 .contains("\"appeared_right\":true");
+    }
+
+    @Test
+    void vehiclesMustMatchInKindAndCount() {
+        RealReference.Instant vanAndCar =
+                new RealReference.Instant(0, 3, 3, 3, Map.of("truck", 1, "car", 1));
+        assertThat(
+                        match(
+                                vanAndCar,
+                                "three people standing and one car parked and one truck parked"))
+                .isTrue();
+        assertThat(match(vanAndCar, "one car parked and two trucks parked")).isFalse();
+        assertThat(match(vanAndCar, "two trucks parked")).isFalse();
+        assertThat(match(vanAndCar, "one car parked and one truck parked and one bus parked"))
+                .isFalse();
+        assertThat(match(new RealReference.Instant(0, 0, 0, 0, Map.of()), "nothing in view"))
+                .isTrue();
+    }
+
+    private static boolean match(RealReference.Instant at, String caption) {
+        return RealScore.vehiclesMatch(at, CamCaption.parse(caption));
     }
 
     @Test

@@ -57,6 +57,9 @@ class RealFootageEvalITCase {
         assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.6);
         // neither vehicle moves in vtest.avi; v2 and v3 never say one does (v1: 61 of 80)
         assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
+        // the parked van and car named as such (kind and count): v3 at 15/40 instants; two
+        // candidates that counted the van twice almost everywhere had 2/40
+        assertThat(json.get("vehicles").asDouble()).isGreaterThanOrEqualTo(0.25);
         // the real-scene model speaks its grammar on real footage: every caption reads
         assertThat(json.get("malformed_captions").asInt()).isZero();
         // one line per instant before the summary
