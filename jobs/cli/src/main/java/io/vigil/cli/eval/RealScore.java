@@ -15,6 +15,9 @@ final class RealScore {
     /** A count within this many of the reference's range counts as right. */
     static final int SLACK = 1;
 
+    /** The kinds of the grammar that are vehicles. */
+    static final List<String> VEHICLES = List.of("bicycle", "car", "motorcycle", "bus", "truck");
+
     private final RealReference ref;
     private int instants;
     private int captionCountRight;
@@ -62,9 +65,6 @@ final class RealScore {
             vehiclesRight++;
         }
     }
-
-    /** The kinds of the grammar that are vehicles. */
-    static final List<String> VEHICLES = List.of("bicycle", "car", "motorcycle", "bus", "truck");
 
     static boolean vehiclesMatch(RealReference.Instant at, CamCaption said) {
         for (String kind : VEHICLES) {
@@ -120,7 +120,8 @@ final class RealScore {
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
                         + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
                         + " grammar)%nvehicles named as the reference holds them (kind and"
-                        + " count): %d/%d instants (%.1f %%)%ncrossing people whose direction the captions give: %d/%d"
+                        + " count): %d/%d instants (%.1f %%)%n"
+                        + "crossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
                         + " %d-%d)%n",
@@ -153,7 +154,8 @@ final class RealScore {
                 Locale.ROOT,
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
                         + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
-                        + "\"malformed_captions\":%d,\"vehicles\":%.4f,\"crossings\":%d,\"direction\":%.4f,"
+                        + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
+                        + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b}",
                 ref.video().getFileName(),
