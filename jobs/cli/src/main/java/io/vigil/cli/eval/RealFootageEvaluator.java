@@ -87,6 +87,9 @@ final class RealFootageEvaluator {
         }
         score.crossings(said);
         score.appeared(text.answer(state, APPEARED));
+        for (String kind : RealScore.VEHICLES) {
+            score.seen(kind, text.answer(state, "was a " + kind + " seen"));
+        }
         return score;
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.cli.eval;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,7 +10,7 @@ import java.util.Locale;
  * (none moves in the reference footage); the instants whose caption names every vehicle kind as
  * many times as the reference holds it (and no other vehicle); for each person who crosses the
  * frame, whether the captions during the crossing say a person moves that way; the number of people
- * who appeared.
+ * who appeared; at the end, whether "was a KIND seen?" is answered right for each vehicle kind.
  */
 final class RealScore {
     /** A count within this many of the reference's range counts as right. */
@@ -31,6 +32,9 @@ final class RealScore {
     private int directionRight;
     private String appeared = "";
     private boolean appearedRight;
+    private int seenAsked;
+    private int seenRight;
+    private final List<String> seenWrong = new ArrayList<>();
 
     RealScore(RealReference ref) {
         this.ref = ref;
@@ -110,6 +114,17 @@ final class RealScore {
         appearedRight = n >= 0 && ref.peopleTotal().containsWithin(n, SLACK);
     }
 
+    /** "was a KIND seen?" at the end: right when yes/no matches the reference's instants. */
+    void seen(String kind, String answer) {
+        boolean inReference = ref.instants().stream().anyMatch(i -> i.vehicles().containsKey(kind));
+        seenAsked++;
+        if (answer.equals(inReference ? "yes" : "no")) {
+            seenRight++;
+        } else {
+            seenWrong.add(kind + ": " + answer);
+        }
+    }
+
     private static double rate(int k, int n) {
         return n == 0 ? 0 : (double) k / n;
     }
@@ -124,7 +139,7 @@ final class RealScore {
                         + "crossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
-                        + " %d-%d)%n",
+                        + " %d-%d)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
                 SLACK,
                 captionCountRight,
                 instants,
@@ -146,7 +161,10 @@ final class RealScore {
                 appeared,
                 ref.peopleTotal().estimate(),
                 ref.peopleTotal().min(),
-                ref.peopleTotal().max());
+                ref.peopleTotal().max(),
+                seenRight,
+                seenAsked,
+                seenWrong.isEmpty() ? "" : " (wrong: " + String.join(", ", seenWrong) + ")");
     }
 
     String json() {
@@ -157,7 +175,7 @@ final class RealScore {
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,"
-                        + "\"appeared\":\"%s\",\"appeared_right\":%b}",
+                        + "\"appeared\":\"%s\",\"appeared_right\":%b,\"seen_vehicles\":%.4f}",
                 ref.video().getFileName(),
                 instants,
                 rate(captionCountRight, instants),
@@ -170,6 +188,7 @@ final class RealScore {
                 rate(directionRight, crossings),
                 rate(directionsNamed, captions),
                 appeared.replace("\"", "'"),
-                appearedRight);
+                appearedRight,
+                rate(seenRight, seenAsked));
     }
 }

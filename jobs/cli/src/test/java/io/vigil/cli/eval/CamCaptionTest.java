@@ -65,6 +65,10 @@ class CamCaptionTest {
         score.instant(ref.instants().get(1), said.get(2), 9); // answer 9 vs 4-6: wrong
         score.crossings(said);
         score.appeared("fifteen"); // 15 vs 11-14: within 1
+        score.seen("car", "yes"); // a car at 2 s: right
+        score.seen("truck", "yes"); // no truck: wrong
+        score.seen("bus", "no"); // right
+        score.seen("bicycle", "never"); // not an answer to it: wrong
         assertThat(score.json())
                 .contains("\"mode\":\"real\"")
                 .contains("\"instants\":2")
@@ -76,7 +80,10 @@ class CamCaptionTest {
                 .contains("\"crossings\":2")
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
                 .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
-                .contains("\"appeared_right\":true");
+                .contains("\"appeared_right\":true")
+                .contains("\"seen_vehicles\":0.5000");
+        assertThat(score.table())
+                .contains("right for 2 of 4 vehicle kinds (wrong: truck: yes, bicycle: never)");
     }
 
     @Test
