@@ -6,8 +6,10 @@ and a handful of answers per video is a thin signal for it. Here a linear probe 
 frame step's SSM state (all layers) and regresses, per kind, log(1 + n) of the objects in view,
 the objects that have appeared so far and those that have passed so far, by the same rules as
 sim.answer; with states=True also the objects in view in each caption state (left, right, up,
-down, still: what a caption's direction groups count). The loss shapes the state so that the counts are there to be read; the probe is
-thrown away and the exported graphs are the decoder's alone.
+down, still: what a caption's direction groups count). The loss shapes the state so that the
+counts are there to be read; the probe is thrown away and the exported graphs are the decoder's
+alone. Tried on vigil-cam at weight 0.3, with and without states, against controls: it moved
+neither captions nor memory answers (docs/experiments.md).
 """
 import numpy as np
 import torch
@@ -28,7 +30,7 @@ def n_targets(states=False):
 def targets(objs, T, states=False):
     """One video's objects -> [T, n_targets(states)] float32: per kind, in view at k, appeared
     in 0..k, passed in 0..k (sim.answer's rules)[, in view at k in each state]."""
-    out = np.zeros((T, 3 + (len(g.STATES) if states else 0), NK), np.float32)
+    out = np.zeros((T, n_targets(states) // NK, NK), np.float32)
     ks = np.arange(T)
     for o in objs:
         vis = np.asarray(o["vis"][:T], bool)
