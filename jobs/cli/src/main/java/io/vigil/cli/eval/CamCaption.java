@@ -60,6 +60,9 @@ public record CamCaption(
                     Map.entry("dog", "dog"),
                     Map.entry("dogs", "dog"));
 
+    /** The kinds that are vehicles (the others: person, dog). */
+    static final List<String> VEHICLES = List.of("bicycle", "car", "motorcycle", "bus", "truck");
+
     /** A number word ("many" reads as 21), or -1. */
     static int number(String word) {
         if ("many".equals(word)) {
@@ -143,10 +146,10 @@ public record CamCaption(
         return states.getOrDefault(kind, Map.of()).getOrDefault(direction, 0);
     }
 
-    /** Whether it names any vehicle (not a person nor a dog) as moving. */
+    /** Whether it names any of the {@link #VEHICLES} as moving. */
     public boolean namesAMovingVehicle() {
         for (Map.Entry<String, Map<String, Integer>> e : states.entrySet()) {
-            if (e.getKey().equals("person") || e.getKey().equals("dog")) {
+            if (!VEHICLES.contains(e.getKey())) {
                 continue;
             }
             for (String s : e.getValue().keySet()) {

@@ -87,7 +87,7 @@ final class RealFootageEvaluator {
         }
         score.crossings(said);
         score.appeared(text.answer(state, APPEARED));
-        for (String kind : RealScore.VEHICLES) {
+        for (String kind : CamCaption.VEHICLES) {
             score.seen(kind, text.answer(state, "was a " + kind + " seen"));
         }
         return score;

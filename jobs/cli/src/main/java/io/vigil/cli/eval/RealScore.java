@@ -16,9 +16,6 @@ final class RealScore {
     /** A count within this many of the reference's range counts as right. */
     static final int SLACK = 1;
 
-    /** The kinds of the grammar that are vehicles. */
-    static final List<String> VEHICLES = List.of("bicycle", "car", "motorcycle", "bus", "truck");
-
     private final RealReference ref;
     private int instants;
     private int captionCountRight;
@@ -71,7 +68,7 @@ final class RealScore {
     }
 
     static boolean vehiclesMatch(RealReference.Instant at, CamCaption said) {
-        for (String kind : VEHICLES) {
+        for (String kind : CamCaption.VEHICLES) {
             if (said.count(kind) != at.vehicles().getOrDefault(kind, 0)) {
                 return false;
             }
