@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * the pipeline's Java path: the file is cut into chunks as {@code vigil ingest} cuts it, decoded,
  * sampled and preprocessed ({@link ChunkDecoder#sample}), encoded to one token per frame and
  * stepped into one stream's memory; after every sample the model captions the stream, and at the
- * reference's instants it is also asked how many people are in view; at the end, how many people
- * have appeared. Captions are read with the real-scene grammar ({@link CamCaption}).
+ * reference's instants it is also asked how many people are in view and how many have appeared so
+ * far; at the end, how many people have appeared and whether each vehicle kind was seen. Captions
+ * are read with the real-scene grammar ({@link CamCaption}).
  */
 final class RealFootageEvaluator {
     static final String IN_VIEW = "how many people are in view";
@@ -70,16 +71,23 @@ final class RealFootageEvaluator {
                     if (Math.abs(at.tS() - tS) <= halfStepS) {
                         String answer = text.answer(state, IN_VIEW);
                         score.instant(at, s, CamCaption.number(answer));
+                        String appeared = text.answer(state, APPEARED);
+                        score.appearedAt(at, CamCaption.number(appeared));
+                        RealReference.Range soFar = ref.appearedBy(at.tS());
                         lines.accept(
                                 String.format(
                                         Locale.ROOT,
-                                        "%5.1f s  people %d (%d-%d)  caption %d  answer %-6s %s",
+                                        "%5.1f s  people %d (%d-%d)  caption %d  answer %-6s"
+                                                + " appeared %-8s (%d-%d)  %s",
                                         at.tS(),
                                         at.people(),
                                         at.peopleMin(),
                                         at.peopleMax(),
                                         s.parsed().count("person"),
                                         answer,
+                                        appeared,
+                                        soFar.min(),
+                                        soFar.max(),
                                         caption));
                     }
                 }

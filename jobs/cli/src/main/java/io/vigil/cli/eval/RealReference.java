@@ -18,10 +18,33 @@ import java.util.TreeMap;
  * @param video the footage's path on this machine (the reference's {@code source.path})
  * @param instants in time order
  * @param crossings people who cross the frame
+ * @param arrivals when each person the reference follows (crossings and {@code other_tracks}) is
+ *     first in view, in seconds, ascending; one person may be two tracks where a re-entry was not
+ *     matched, which {@code peopleTotal}'s bounds allow for
  * @param peopleTotal distinct people over the whole clip
  */
 public record RealReference(
-        Path video, List<Instant> instants, List<Crossing> crossings, Range peopleTotal) {
+        Path video,
+        List<Instant> instants,
+        List<Crossing> crossings,
+        List<Double> arrivals,
+        Range peopleTotal) {
+
+    public RealReference {
+        arrivals = arrivals.stream().sorted().toList();
+    }
+
+    /**
+     * People who have appeared by {@code tS}: the tracks first in view by then ({@code estimate}),
+     * widened by the clip's own doubt on re-entries (the tracks against {@code peopleTotal}'s
+     * bounds), so at the end it is {@code peopleTotal}'s range.
+     */
+    public Range appearedBy(double tS) {
+        int n = (int) arrivals.stream().filter(a -> a <= tS + 1e-6).count();
+        int lo = Math.max(0, n - Math.max(0, arrivals.size() - peopleTotal.min()));
+        int hi = n + Math.max(0, peopleTotal.max() - arrivals.size());
+        return new Range(n, lo, hi);
+    }
 
     /**
      * People in view at {@code tS}: {@code people}, or anything in {@code [min, max]}; the vehicles
@@ -93,12 +116,18 @@ public record RealReference(
                                 c.get("exit_s").asDouble(),
                                 dominant(c.get("direction").asText(), c.path("axis").asText(""))));
             }
+            List<Double> arrivals = new ArrayList<>();
+            crossings.forEach(c -> arrivals.add(c.enterS()));
+            for (JsonNode t : root.withArray("other_tracks")) {
+                arrivals.add(t.get("in_view").get(0).get(0).asDouble());
+            }
             JsonNode total = root.get("people_total");
             int estimate = total.get("estimate").asInt();
             return new RealReference(
                     Path.of(root.get("source").get("path").asText()),
                     instants,
                     crossings,
+                    arrivals,
                     new Range(
                             estimate,
                             total.path("min").asInt(estimate),

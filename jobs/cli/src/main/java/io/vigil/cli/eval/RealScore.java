@@ -10,7 +10,8 @@ import java.util.Locale;
  * (none moves in the reference footage); the instants whose caption names every vehicle kind as
  * many times as the reference holds it (and no other vehicle); for each person who crosses the
  * frame, whether the captions during the crossing say a person moves that way; the number of people
- * who appeared; at the end, whether "was a KIND seen?" is answered right for each vehicle kind.
+ * who have appeared so far, at every instant (the memory) and at the end; at the end, whether "was
+ * a KIND seen?" is answered right for each vehicle kind.
  */
 final class RealScore {
     /** A count within this many of the reference's range counts as right. */
@@ -27,6 +28,7 @@ final class RealScore {
     private int directionsNamed; // person directions named, summed over captions
     private int crossings;
     private int directionRight;
+    private int appearedRunningRight;
     private String appeared = "";
     private boolean appearedRight;
     private int seenAsked;
@@ -64,6 +66,13 @@ final class RealScore {
         }
         if (vehiclesMatch(at, s.parsed())) {
             vehiclesRight++;
+        }
+    }
+
+    /** "how many people have appeared" at an instant, against the reference's running count. */
+    void appearedAt(RealReference.Instant at, int answered) {
+        if (answered >= 0 && ref.appearedBy(at.tS()).containsWithin(answered, SLACK)) {
+            appearedRunningRight++;
         }
     }
 
@@ -136,7 +145,8 @@ final class RealScore {
                         + "crossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
-                        + " %d-%d)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
+                        + " %d-%d); asked at every instant, within ±%d of the reference's running"
+                        + " count at %d/%d (%.1f %%)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
                 SLACK,
                 captionCountRight,
                 instants,
@@ -159,6 +169,10 @@ final class RealScore {
                 ref.peopleTotal().estimate(),
                 ref.peopleTotal().min(),
                 ref.peopleTotal().max(),
+                SLACK,
+                appearedRunningRight,
+                instants,
+                100 * rate(appearedRunningRight, instants),
                 seenRight,
                 seenAsked,
                 seenWrong.isEmpty() ? "" : " (wrong: " + String.join(", ", seenWrong) + ")");
@@ -172,7 +186,8 @@ final class RealScore {
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,"
-                        + "\"appeared\":\"%s\",\"appeared_right\":%b,\"seen_vehicles\":%.4f}",
+                        + "\"appeared\":\"%s\",\"appeared_right\":%b,\"appeared_running\":%.4f,"
+                        + "\"seen_vehicles\":%.4f}",
                 ref.video().getFileName(),
                 instants,
                 rate(captionCountRight, instants),
@@ -186,6 +201,7 @@ final class RealScore {
                 rate(directionsNamed, captions),
                 appeared.replace("\"", "'"),
                 appearedRight,
+                rate(appearedRunningRight, instants),
                 rate(seenRight, seenAsked));
     }
 }

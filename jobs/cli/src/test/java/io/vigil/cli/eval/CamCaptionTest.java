@@ -53,7 +53,8 @@ class CamCaptionTest {
                         List.of(
                                 new RealReference.Crossing(1, 0, 2, "left"),
                                 new RealReference.Crossing(2, 1, 2, "down")),
-                        new RealReference.Range(12, 11, 14));
+                        List.of(1.0, 0.0, 0.0, 3.0), // four tracks, first in view at these times
+                        new RealReference.Range(3, 2, 4)); // one re-entry may be unmatched
         RealScore score = new RealScore(ref);
         List<RealFootageEvaluator.Said> said =
                 List.of(
@@ -63,8 +64,10 @@ class CamCaptionTest {
         said.forEach(score::caption);
         score.instant(ref.instants().get(0), said.get(0), 2); // answer 2 vs 3: within 1
         score.instant(ref.instants().get(1), said.get(2), 9); // answer 9 vs 4-6: wrong
+        score.appearedAt(ref.instants().get(0), 4); // 2 tracks by 0 s, so 1-2: 4 is wrong
+        score.appearedAt(ref.instants().get(1), 4); // 3 tracks by 2 s, so 2-3: 4 is within 1
         score.crossings(said);
-        score.appeared("fifteen"); // 15 vs 11-14: within 1
+        score.appeared("five"); // 5 vs 2-4: within 1
         score.seen("car", "yes"); // a car at 2 s: right
         score.seen("truck", "yes"); // no truck: wrong
         score.seen("bus", "no"); // right
@@ -81,9 +84,26 @@ class CamCaptionTest {
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
                 .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
                 .contains("\"appeared_right\":true")
+                .contains("\"appeared_running\":0.5000")
                 .contains("\"seen_vehicles\":0.5000");
         assertThat(score.table())
                 .contains("right for 2 of 4 vehicle kinds (wrong: truck: yes, bicycle: never)");
+    }
+
+    @Test
+    void appearedSoFarCountsTracksAndAllowsForUnmatchedReentries() {
+        RealReference ref =
+                new RealReference(
+                        Path.of("clip.avi"),
+                        List.of(),
+                        List.of(),
+                        List.of(5.0, 0.0, 0.0, 9.0, 12.0), // sorted on the way in
+                        new RealReference.Range(4, 3, 6));
+        assertThat(ref.arrivals()).containsExactly(0.0, 0.0, 5.0, 9.0, 12.0);
+        // 5 tracks for 3-6 people: up to two tracks may be one person, one person may be missing
+        assertThat(ref.appearedBy(0)).isEqualTo(new RealReference.Range(2, 0, 3));
+        assertThat(ref.appearedBy(9)).isEqualTo(new RealReference.Range(4, 2, 5));
+        assertThat(ref.appearedBy(80)).isEqualTo(new RealReference.Range(5, 3, 6));
     }
 
     @Test

@@ -60,6 +60,9 @@ class RealFootageEvalITCase {
         // the parked van and car named as such (kind and count): v5 at 2/40 instants only (it
         // counts the van twice), v3 15/40; reported, no floor (docs/model-card-cam.md)
         assertThat(json.get("vehicles").asDouble()).isBetween(0.0, 1.0);
+        // "how many people have appeared" at every instant against the reference's running count
+        // (its tracks first in view by then, ±1): v5 10/40, "many" from 30 s on; reported, no floor
+        assertThat(json.get("appeared_running").asDouble()).isBetween(0.0, 1.0);
         // "was a KIND seen?" for the five vehicle kinds at the end: v5 4 of 5 (it misses the car),
         // v3 5 of 5
         assertThat(json.get("seen_vehicles").asDouble()).isGreaterThanOrEqualTo(0.6);
