@@ -1,5 +1,6 @@
-"""Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F.
-Video i uses seed S*1_000_000 + i (training 1, held-out 9; see README)."""
+"""Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
+[--wander]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see README); --wander adds
+the people who stay and wander (sim.Scene)."""
 import argparse
 import multiprocessing as mp
 import pickle
@@ -11,17 +12,17 @@ from . import sim
 
 
 def _one(args):
-    seed, i, T = args
-    v = sim.make_video(seed * 1_000_000 + i, T)
+    seed, i, T, wander = args
+    v = sim.make_video(seed * 1_000_000 + i, T, wander)
     for o in v["objs"]:  # compact
         o["pos"] = o["pos"].astype(np.float16)
     return v
 
 
-def build(path, seed, videos, T, procs=2):
+def build(path, seed, videos, T, procs=2, wander=False):
     t0 = time.time()
     with mp.Pool(procs) as p:
-        vs = p.map(_one, [(seed, i, T) for i in range(videos)], chunksize=16)
+        vs = p.map(_one, [(seed, i, T, wander) for i in range(videos)], chunksize=16)
     rows = np.stack([v["rows"] for v in vs])
     aux = np.stack([v["aux"] for v in vs])
     with open(path, "wb") as f:
@@ -42,5 +43,6 @@ if __name__ == "__main__":
     ap.add_argument("--samples", type=int, default=80)
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--wander", action="store_true", help="people who stay and wander (sim.Scene)")
     a = ap.parse_args()
-    build(a.out, a.seed, a.videos, a.samples, a.procs)
+    build(a.out, a.seed, a.videos, a.samples, a.procs, a.wander)

