@@ -61,7 +61,8 @@ class RealFootageEvalITCase {
         // the van twice at the others), v5 2/40, v3 15/40
         assertThat(json.get("vehicles").asDouble()).isGreaterThanOrEqualTo(0.25);
         // "how many people have appeared" at every instant against the reference's running count
-        // (its tracks first in view by then, ±1): v6 and v5 10/40, then too many; reported, no floor
+        // (its tracks first in view by then, ±1): v6 and v5 10/40, then too many; reported, no
+        // floor
         assertThat(json.get("appeared_running").asDouble()).isBetween(0.0, 1.0);
         // "was a KIND seen?" for the five vehicle kinds at the end: v6 and v5 4 of 5 (they miss
         // the car), v3 5 of 5
