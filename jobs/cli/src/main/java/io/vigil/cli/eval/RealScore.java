@@ -28,6 +28,10 @@ final class RealScore {
     private int directionsNamed; // person directions named, summed over captions
     private int crossings;
     private int directionRight;
+    private int namedDuring; // captions during a crossing that name its direction, over crossings
+    private int captionsDuring;
+    private int namedElsewhere; // the same direction named while no such crossing is under way
+    private int captionsElsewhere;
     private int appearedRunningRight;
     private String appeared = "";
     private boolean appearedRight;
@@ -91,20 +95,32 @@ final class RealScore {
 
     /**
      * A crossing's direction is right when at least half of the captions while the person is in
-     * view name a person moving that way.
+     * view name a person moving that way. How often captions name that way while no crossing that
+     * way is under way is kept beside it: the check means something only where the two differ.
      */
     void crossings(List<RealFootageEvaluator.Said> said) {
         for (RealReference.Crossing c : ref.crossings()) {
             int during = 0;
             int agree = 0;
             for (RealFootageEvaluator.Said s : said) {
+                boolean names = s.parsed().moving("person", c.direction()) > 0;
                 if (s.tS() >= c.enterS() && s.tS() <= c.exitS()) {
                     during++;
-                    if (s.parsed().moving("person", c.direction()) > 0) {
+                    if (names) {
                         agree++;
                     }
+                } else if (ref.crossings().stream()
+                        .noneMatch(
+                                o ->
+                                        o.direction().equals(c.direction())
+                                                && s.tS() >= o.enterS()
+                                                && s.tS() <= o.exitS())) {
+                    captionsElsewhere++;
+                    namedElsewhere += names ? 1 : 0;
                 }
             }
+            captionsDuring += during;
+            namedDuring += agree;
             if (during > 0) {
                 crossings++;
                 if (2 * agree >= during) {
@@ -144,7 +160,9 @@ final class RealScore {
                         + " count): %d/%d instants (%.1f %%)%n"
                         + "crossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
-                        + " average, the more the weaker this check)%n\"%s\": %s (reference %d,"
+                        + " average, the more the weaker this check; the way named in %.1f %% of the"
+                        + " captions during the crossings, in %.1f %% while none that way is under"
+                        + " way)%n\"%s\": %s (reference %d,"
                         + " %d-%d); asked at every instant, within ±%d of the reference's running"
                         + " count at %d/%d (%.1f %%)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
                 SLACK,
@@ -164,6 +182,8 @@ final class RealScore {
                 crossings,
                 100 * rate(directionRight, crossings),
                 rate(directionsNamed, captions),
+                100 * rate(namedDuring, captionsDuring),
+                100 * rate(namedElsewhere, captionsElsewhere),
                 RealFootageEvaluator.APPEARED,
                 appeared,
                 ref.peopleTotal().estimate(),
@@ -185,7 +205,8 @@ final class RealScore {
                         + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
-                        + "\"directions_per_caption\":%.2f,"
+                        + "\"directions_per_caption\":%.2f,\"direction_named_during\":%.4f,"
+                        + "\"direction_named_elsewhere\":%.4f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b,\"appeared_running\":%.4f,"
                         + "\"seen_vehicles\":%.4f}",
                 ref.video().getFileName(),
@@ -199,6 +220,8 @@ final class RealScore {
                 crossings,
                 rate(directionRight, crossings),
                 rate(directionsNamed, captions),
+                rate(namedDuring, captionsDuring),
+                rate(namedElsewhere, captionsElsewhere),
                 appeared.replace("\"", "'"),
                 appearedRight,
                 rate(appearedRunningRight, instants),

@@ -83,6 +83,11 @@ class CamCaptionTest {
                 .contains("\"crossings\":2")
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
                 .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
+                // left named in 3 of 3 captions during its crossing, down in 0 of 2 during its own
+                .contains("\"direction_named_during\":0.6000")
+                // no caption falls outside the left crossing; down at 0 s, none under way: not
+                // named
+                .contains("\"direction_named_elsewhere\":0.0000")
                 .contains("\"appeared_right\":true")
                 .contains("\"appeared_running\":0.5000")
                 .contains("\"seen_vehicles\":0.5000");
