@@ -119,7 +119,13 @@ public record RealReference(
             List<Double> arrivals = new ArrayList<>();
             crossings.forEach(c -> arrivals.add(c.enterS()));
             for (JsonNode t : root.withArray("other_tracks")) {
-                arrivals.add(t.get("in_view").get(0).get(0).asDouble());
+                double first = Double.MAX_VALUE;
+                for (JsonNode interval : t.withArray("in_view")) {
+                    first = Math.min(first, interval.get(0).asDouble());
+                }
+                if (first < Double.MAX_VALUE) {
+                    arrivals.add(first);
+                }
             }
             JsonNode total = root.get("people_total");
             int estimate = total.get("estimate").asInt();
