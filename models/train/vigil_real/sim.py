@@ -4,10 +4,10 @@ A video is T samples at 1 fps. Tracks: people, bicycles and motorcycles (each wi
 is a person too), cars, buses, trucks, dogs (often with a walker), on a ground plane seen in
 perspective (box height grows linearly with the feet's image row below a horizon), entering at
 the edges or mid-frame (doors), walking left/right/up/down with turns, stops and lingering,
-people who stay and wander (a share per scene, with wander=True), parked vehicles, exits; simulation starts 30 s
-before sample 0 so scenes open busy. What the detector and the encoder's decode give for each
-sample is simdet.py. The truth counts an object in view when its centre is in the frame, it is at
-least MIN_PX tall and at most half hidden by a nearer object.
+people who stay and wander (a share per scene, with wander=True), parked vehicles, exits;
+simulation starts 30 s before sample 0 so scenes open busy. What the detector and the encoder's
+decode give for each sample is simdet.py. The truth counts an object in view when its centre is
+in the frame, it is at least MIN_PX tall and at most half hidden by a nearer object.
 """
 import numpy as np
 
