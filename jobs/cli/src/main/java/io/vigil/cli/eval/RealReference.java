@@ -12,8 +12,9 @@ import java.util.TreeMap;
 
 /**
  * A reference for real footage made by looking at its frames ({@code models/reference/}): people in
- * view at fixed instants and the vehicles, the people who cross the frame and their direction, the
- * number of distinct people. Read-only; only the fields the scoring needs are read.
+ * view at fixed instants, which way they move and the vehicles, the people who cross the frame and
+ * their direction, the number of distinct people. Read-only; only the fields the scoring needs are
+ * read.
  *
  * @param video the footage's path on this machine (the reference's {@code source.path})
  * @param instants in time order
@@ -48,12 +49,20 @@ public record RealReference(
 
     /**
      * People in view at {@code tS}: {@code people}, or anything in {@code [min, max]}; the vehicles
-     * in view by COCO kind (a van is a {@code truck}), absent kinds not listed.
+     * in view by COCO kind (a van is a {@code truck}), absent kinds not listed; the people by the
+     * way they move ({@code left}, {@code right}, {@code up}, {@code down}, {@code standing}),
+     * empty where the reference does not say.
      */
     public record Instant(
-            double tS, int people, int peopleMin, int peopleMax, Map<String, Integer> vehicles) {
+            double tS,
+            int people,
+            int peopleMin,
+            int peopleMax,
+            Map<String, Integer> vehicles,
+            Map<String, Integer> directions) {
         public Instant {
             vehicles = Map.copyOf(vehicles);
+            directions = Map.copyOf(directions);
         }
     }
 
@@ -99,13 +108,18 @@ public record RealReference(
                 for (JsonNode v : i.withArray("vehicles")) {
                     vehicles.merge(v.get("coco").asText(), 1, Integer::sum);
                 }
+                Map<String, Integer> directions = new TreeMap<>();
+                i.path("directions")
+                        .fields()
+                        .forEachRemaining(e -> directions.put(e.getKey(), e.getValue().asInt()));
                 instants.add(
                         new Instant(
                                 i.get("t_s").asDouble(),
                                 people,
                                 i.path("people_min").asInt(people),
                                 i.path("people_max").asInt(people),
-                                vehicles));
+                                vehicles,
+                                directions));
             }
             List<Crossing> crossings = new ArrayList<>();
             for (JsonNode c : root.withArray("crossings")) {

@@ -9,9 +9,10 @@ import java.util.Locale;
  * answer) gives within ±1 of the reference at its instants; captions that name a moving vehicle
  * (none moves in the reference footage); the instants whose caption names every vehicle kind as
  * many times as the reference holds it (and no other vehicle); for each person who crosses the
- * frame, whether the captions during the crossing say a person moves that way; the number of people
- * who have appeared so far, at every instant (the memory) and at the end; at the end, whether "was
- * a KIND seen?" is answered right for each vehicle kind.
+ * frame, whether the captions during the crossing say a person moves that way; which way people
+ * move at each instant, beside its chance level ({@link DirectionScore}); the number of people who
+ * have appeared so far, at every instant (the memory) and at the end; at the end, whether "was a
+ * KIND seen?" is answered right for each vehicle kind.
  */
 final class RealScore {
     /** A count within this many of the reference's range counts as right. */
@@ -38,6 +39,7 @@ final class RealScore {
     private int seenAsked;
     private int seenRight;
     private final List<String> seenWrong = new ArrayList<>();
+    private final DirectionScore directions = new DirectionScore();
 
     RealScore(RealReference ref) {
         this.ref = ref;
@@ -71,6 +73,7 @@ final class RealScore {
         if (vehiclesMatch(at, s.parsed())) {
             vehiclesRight++;
         }
+        directions.add(at, s.parsed());
     }
 
     /** "how many people have appeared" at an instant, against the reference's running count. */
@@ -162,7 +165,7 @@ final class RealScore {
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check; the way named in %.1f %% of the"
                         + " captions during the crossings, in %.1f %% while none that way is under"
-                        + " way)%n\"%s\": %s (reference %d,"
+                        + " way)%n%s%n\"%s\": %s (reference %d,"
                         + " %d-%d); asked at every instant, within ±%d of the reference's running"
                         + " count at %d/%d (%.1f %%)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
                 SLACK,
@@ -184,6 +187,7 @@ final class RealScore {
                 rate(directionsNamed, captions),
                 100 * rate(namedDuring, captionsDuring),
                 100 * rate(namedElsewhere, captionsElsewhere),
+                directionsTable(),
                 RealFootageEvaluator.APPEARED,
                 appeared,
                 ref.peopleTotal().estimate(),
@@ -198,6 +202,23 @@ final class RealScore {
                 seenWrong.isEmpty() ? "" : " (wrong: " + String.join(", ", seenWrong) + ")");
     }
 
+    private String directionsTable() {
+        if (directions.instants() == 0) {
+            return "which way people move: the reference gives no direction counts";
+        }
+        return String.format(
+                Locale.ROOT,
+                "which way people move, at %d instants: moving left/right/up/down counts within ±1"
+                        + " %.1f %% (chance on this clip %.1f %%); the horizontal majority way named"
+                        + " at %.1f %% of the %d instants that have one (chance %.1f %%)",
+                directions.instants(),
+                100 * directions.counts(),
+                100 * directions.countsChance(),
+                100 * directions.majority(),
+                directions.majorityInstants(),
+                100 * directions.majorityChance());
+    }
+
     String json() {
         return String.format(
                 Locale.ROOT,
@@ -206,7 +227,10 @@ final class RealScore {
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,\"direction_named_during\":%.4f,"
-                        + "\"direction_named_elsewhere\":%.4f,"
+                        + "\"direction_named_elsewhere\":%.4f,\"direction_instants\":%d,"
+                        + "\"direction_counts\":%.4f,\"direction_counts_chance\":%.4f,"
+                        + "\"direction_majority_instants\":%d,\"direction_majority\":%.4f,"
+                        + "\"direction_majority_chance\":%.4f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b,\"appeared_running\":%.4f,"
                         + "\"seen_vehicles\":%.4f}",
                 ref.video().getFileName(),
@@ -222,6 +246,12 @@ final class RealScore {
                 rate(directionsNamed, captions),
                 rate(namedDuring, captionsDuring),
                 rate(namedElsewhere, captionsElsewhere),
+                directions.instants(),
+                directions.counts(),
+                directions.countsChance(),
+                directions.majorityInstants(),
+                directions.majority(),
+                directions.majorityChance(),
                 appeared.replace("\"", "'"),
                 appearedRight,
                 rate(appearedRunningRight, instants),

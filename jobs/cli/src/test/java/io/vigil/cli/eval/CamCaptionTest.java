@@ -48,8 +48,8 @@ class CamCaptionTest {
                 new RealReference(
                         Path.of("clip.avi"),
                         List.of(
-                                new RealReference.Instant(0, 3, 3, 3, Map.of()),
-                                new RealReference.Instant(2, 5, 4, 6, Map.of("car", 1))),
+                                new RealReference.Instant(0, 3, 3, 3, Map.of(), Map.of()),
+                                new RealReference.Instant(2, 5, 4, 6, Map.of("car", 1), Map.of())),
                         List.of(
                                 new RealReference.Crossing(1, 0, 2, "left"),
                                 new RealReference.Crossing(2, 1, 2, "down")),
@@ -114,7 +114,7 @@ class CamCaptionTest {
     @Test
     void vehiclesMustMatchInKindAndCount() {
         RealReference.Instant vanAndCar =
-                new RealReference.Instant(0, 3, 3, 3, Map.of("truck", 1, "car", 1));
+                new RealReference.Instant(0, 3, 3, 3, Map.of("truck", 1, "car", 1), Map.of());
         assertThat(
                         match(
                                 vanAndCar,
@@ -124,7 +124,10 @@ class CamCaptionTest {
         assertThat(match(vanAndCar, "two trucks parked")).isFalse();
         assertThat(match(vanAndCar, "one car parked and one truck parked and one bus parked"))
                 .isFalse();
-        assertThat(match(new RealReference.Instant(0, 0, 0, 0, Map.of()), "nothing in view"))
+        assertThat(
+                        match(
+                                new RealReference.Instant(0, 0, 0, 0, Map.of(), Map.of()),
+                                "nothing in view"))
                 .isTrue();
     }
 

@@ -65,6 +65,13 @@ class RealFootageEvalITCase {
         // (its tracks first in view by then, ±1): v7 12/40, v6 and v5 10/40, then too many;
         // reported, no floor
         assertThat(json.get("appeared_running").asDouble()).isBetween(0.0, 1.0);
+        // which way people move at every instant against the reference's by-eye counts: every
+        // instant has them; v7 names directions from how many people it sees (73.1 % within ±1,
+        // its chance level on this clip 72.3 %; the majority way 18.2 % against 14.5 %), the
+        // teacher + a tracker reaches 94.4 % and 86.4 % (vigil_real.teacherdir); reported, no floor
+        assertThat(json.get("direction_instants").asInt()).isEqualTo(ref.instants().size());
+        assertThat(json.get("direction_majority_instants").asInt()).isPositive();
+        assertThat(json.get("direction_counts_chance").asDouble()).isBetween(0.0, 1.0);
         // "was a KIND seen?" for the five vehicle kinds at the end: v7, v6 and v5 4 of 5 (they miss
         // the car), v3 5 of 5
         assertThat(json.get("seen_vehicles").asDouble()).isGreaterThanOrEqualTo(0.6);
