@@ -119,9 +119,9 @@ class CamHead(nn.Module):
 class AuxHead(nn.Module):
     """Training only: per-frame counts and x/y histograms per kind from the token."""
 
-    def __init__(self, d=128):
+    def __init__(self, d=128, n_out=sim.AUX):
         super().__init__()
-        self.lin = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, sim.AUX))
+        self.lin = nn.Sequential(nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, n_out))
 
     def forward(self, tok):
         return self.lin(tok)

@@ -221,21 +221,22 @@ def _dir(vx, vy):
     return "down" if vy > 0 else "up"
 
 
-def aux_targets(objs, s):
-    """Per kind: count in view, x histogram (10 bins), y histogram (8 bins), Gaussian-splatted."""
-    out = np.zeros((NK, 1 + XB + YB), np.float32)
-    cx = (np.arange(XB) + 0.5) / XB
-    cy = (np.arange(YB) + 0.5) / YB
+def aux_targets(objs, s, xb=XB, yb=YB):
+    """Per kind: count in view, x histogram (xb bins), y histogram (yb bins), Gaussian-splatted
+    (sigma 0.7 bin)."""
+    out = np.zeros((NK, 1 + xb + yb), np.float32)
+    cx = (np.arange(xb) + 0.5) / xb
+    cy = (np.arange(yb) + 0.5) / yb
     for o in objs:
         if not o["vis"][s]:
             continue
         i = KI[o["kind"]]
         x, y = o["pos"][s, :2]
         out[i, 0] += 1
-        gx = np.exp(-0.5 * ((cx - x) * XB / 0.7) ** 2)
-        gy = np.exp(-0.5 * ((cy - y) * YB / 0.7) ** 2)
-        out[i, 1:1 + XB] += gx / gx.sum()
-        out[i, 1 + XB:] += gy / gy.sum()
+        gx = np.exp(-0.5 * ((cx - x) * xb / 0.7) ** 2)
+        gy = np.exp(-0.5 * ((cy - y) * yb / 0.7) ** 2)
+        out[i, 1:1 + xb] += gx / gx.sum()
+        out[i, 1 + xb:] += gy / gy.sum()
     return out.reshape(-1)
 
 

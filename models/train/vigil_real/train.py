@@ -41,18 +41,30 @@ def lr_at(lr, it, warm, frac):
 
 
 # ------------------------------------------------------------------ head
-def train_head(ds, minutes, bs=128, lr=2e-3, init=None):
+def aux_of(ds, bins):
+    """The per-frame targets [V * T, n]: the dataset's own (sim.XB x sim.YB position bins) or,
+    for other bins, recomputed from its objects."""
+    if tuple(bins) == (sim.XB, sim.YB):
+        return torch.from_numpy(ds["aux"].reshape(-1, sim.AUX))
+    T = ds["rows"].shape[1]
+    a = [sim.aux_targets(objs, s, *bins) for objs in ds["objs"] for s in range(T)]
+    return torch.from_numpy(np.stack(a).astype(np.float16))
+
+
+def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB)):
     rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11))
-    aux = torch.from_numpy(ds["aux"].reshape(-1, sim.AUX))
-    head, auxh = CamHead(), AuxHead()
-    if init:  # warm start from an earlier head (and its per-frame head)
+    aux = aux_of(ds, bins)
+    n_aux, stride = aux.shape[1], 1 + bins[0] + bins[1]
+    head, auxh = CamHead(), AuxHead(n_out=n_aux)
+    if init:  # warm start from an earlier head (and its per-frame head where the bins agree)
         sd = torch.load(init)
         head.load_state_dict(sd["head"])
-        auxh.load_state_dict(sd["aux"])
+        if tuple(sd.get("bins", (sim.XB, sim.YB))) == tuple(bins):
+            auxh.load_state_dict(sd["aux"])
     params = list(head.parameters()) + list(auxh.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    cnt = torch.zeros(sim.AUX, dtype=torch.bool)
-    cnt[::1 + sim.XB + sim.YB] = True  # the count entries
+    cnt = torch.zeros(n_aux, dtype=torch.bool)
+    cnt[::stride] = True  # the count entries
     w = torch.where(cnt, 2.0, 1.0)
     t0, it = time.time(), 0
     while time.time() - t0 < 60 * minutes:
@@ -71,11 +83,11 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None):
 
 
 @torch.no_grad()
-def eval_head(head, auxh, ds, n=4000):
+def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB)):
     rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11)[:n]).float()
-    aux = torch.from_numpy(ds["aux"].reshape(-1, sim.AUX)[:n]).float()
+    aux = aux_of(ds, bins)[:n].float()
     pred = auxh(head(rows))
-    i = torch.arange(0, sim.AUX, 1 + sim.XB + sim.YB)
+    i = torch.arange(0, aux.shape[1], 1 + bins[0] + bins[1])
     pc, tc = pred[:, i].round(), aux[:, i]
     return {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
             "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
@@ -267,6 +279,8 @@ def main():
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--resume", default=None, help="decoder: warm start from this dec.pt")
     p.add_argument("--init-head", default=None, help="head: warm start from this head.pt")
+    p.add_argument("--aux-bins", type=int, nargs=2, default=[sim.XB, sim.YB], metavar=("X", "Y"),
+                   help="head: x and y position bins of the per-frame targets (finer: sharper positions)")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--eval-videos", type=int, default=60)
     p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
@@ -279,11 +293,14 @@ def main():
     if a.stage == "head":
         torch.manual_seed(0)
         ds = data.load(W(a.train))
-        head, auxh, its = train_head(ds, a.minutes, init=a.init_head)
-        r = eval_head(head, auxh, data.load(W(a.heldout)))
+        head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins)
+        ho = data.load(W(a.heldout))
+        ho["objs"] = ho["objs"][:4000 // ho["rows"].shape[1] + 1]
+        ho["rows"] = ho["rows"][:len(ho["objs"])]
+        r = eval_head(head, auxh, ho, bins=a.aux_bins)
         log("head held-out", json.dumps(r), "iters", its)
-        torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its},
-                   W("head.pt"))
+        torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its,
+                    "bins": list(a.aux_bins)}, W("head.pt"))
     if a.stage == "tokens":
         head = CamHead()
         head.load_state_dict(torch.load(W("head.pt"))["head"])
