@@ -240,6 +240,18 @@ def aux_targets(objs, s, xb=XB, yb=YB):
     return out.reshape(-1)
 
 
+def person_map(objs, s, gx, gy):
+    """People in view at sample s as a gx x gy map of Gaussian splats (sigma 0.7 cell), flat."""
+    cx, cy = (np.arange(gx) + 0.5) / gx, (np.arange(gy) + 0.5) / gy
+    out = np.zeros((gy, gx), np.float32)
+    for o in objs:
+        if o["kind"] == "person" and o["vis"][s]:
+            x, y = o["pos"][s, :2]
+            m = np.outer(np.exp(-0.5 * ((cy - y) * gy / 0.7) ** 2), np.exp(-0.5 * ((cx - x) * gx / 0.7) ** 2))
+            out += m / m.sum()
+    return out.reshape(-1)
+
+
 # ------------------------------------------------------------------ truth for text
 def in_view(objs, s):
     return [(o["kind"], o["states"][s]) for o in objs if o["vis"][s]]

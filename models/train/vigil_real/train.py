@@ -41,30 +41,34 @@ def lr_at(lr, it, warm, frac):
 
 
 # ------------------------------------------------------------------ head
-def aux_of(ds, bins):
+def aux_of(ds, bins, grid=(0, 0)):
     """The per-frame targets [V * T, n]: the dataset's own (sim.XB x sim.YB position bins) or,
-    for other bins, recomputed from its objects."""
-    if tuple(bins) == (sim.XB, sim.YB):
-        return torch.from_numpy(ds["aux"].reshape(-1, sim.AUX))
+    for other bins, recomputed from its objects; with a grid, a map of the people after them."""
     T = ds["rows"].shape[1]
-    a = [sim.aux_targets(objs, s, *bins) for objs in ds["objs"] for s in range(T)]
-    return torch.from_numpy(np.stack(a).astype(np.float16))
+    if tuple(bins) == (sim.XB, sim.YB):
+        a = ds["aux"][:len(ds["objs"])].reshape(-1, sim.AUX)
+    else:
+        a = np.stack([sim.aux_targets(objs, s, *bins) for objs in ds["objs"] for s in range(T)])
+    if grid[0] * grid[1]:
+        m = np.stack([sim.person_map(objs, s, *grid) for objs in ds["objs"] for s in range(T)])
+        a = np.concatenate([a, m], 1)
+    return torch.from_numpy(np.asarray(a, np.float16))
 
 
-def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB)):
+def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), grid=(0, 0)):
     rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11))
-    aux = aux_of(ds, bins)
+    aux = aux_of(ds, bins, grid)
     n_aux, stride = aux.shape[1], 1 + bins[0] + bins[1]
     head, auxh = CamHead(), AuxHead(n_out=n_aux)
-    if init:  # warm start from an earlier head (and its per-frame head where the bins agree)
+    if init:  # warm start from an earlier head (and its per-frame head where the targets agree)
         sd = torch.load(init)
         head.load_state_dict(sd["head"])
-        if tuple(sd.get("bins", (sim.XB, sim.YB))) == tuple(bins):
+        if sd["aux"]["lin.2.weight"].shape[0] == n_aux:
             auxh.load_state_dict(sd["aux"])
     params = list(head.parameters()) + list(auxh.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     cnt = torch.zeros(n_aux, dtype=torch.bool)
-    cnt[::stride] = True  # the count entries
+    cnt[:sim.NK * stride:stride] = True  # the count entries
     w = torch.where(cnt, 2.0, 1.0)
     t0, it = time.time(), 0
     while time.time() - t0 < 60 * minutes:
@@ -83,11 +87,11 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB)):
 
 
 @torch.no_grad()
-def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB)):
+def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB), grid=(0, 0)):
     rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11)[:n]).float()
-    aux = aux_of(ds, bins)[:n].float()
+    aux = aux_of(ds, bins, grid)[:n].float()
     pred = auxh(head(rows))
-    i = torch.arange(0, aux.shape[1], 1 + bins[0] + bins[1])
+    i = torch.arange(0, sim.NK * (1 + bins[0] + bins[1]), 1 + bins[0] + bins[1])
     pc, tc = pred[:, i].round(), aux[:, i]
     return {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
             "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
@@ -281,6 +285,8 @@ def main():
     p.add_argument("--init-head", default=None, help="head: warm start from this head.pt")
     p.add_argument("--aux-bins", type=int, nargs=2, default=[sim.XB, sim.YB], metavar=("X", "Y"),
                    help="head: x and y position bins of the per-frame targets (finer: sharper positions)")
+    p.add_argument("--aux-map", type=int, nargs=2, default=[0, 0], metavar=("X", "Y"),
+                   help="head: also a map of the people in X x Y cells as per-frame targets")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--eval-videos", type=int, default=60)
     p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
@@ -293,14 +299,14 @@ def main():
     if a.stage == "head":
         torch.manual_seed(0)
         ds = data.load(W(a.train))
-        head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins)
+        head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins, grid=a.aux_map)
         ho = data.load(W(a.heldout))
         ho["objs"] = ho["objs"][:4000 // ho["rows"].shape[1] + 1]
         ho["rows"] = ho["rows"][:len(ho["objs"])]
-        r = eval_head(head, auxh, ho, bins=a.aux_bins)
+        r = eval_head(head, auxh, ho, bins=a.aux_bins, grid=a.aux_map)
         log("head held-out", json.dumps(r), "iters", its)
         torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its,
-                    "bins": list(a.aux_bins)}, W("head.pt"))
+                    "bins": list(a.aux_bins), "map": list(a.aux_map)}, W("head.pt"))
     if a.stage == "tokens":
         head = CamHead()
         head.load_state_dict(torch.load(W("head.pt"))["head"])
