@@ -93,6 +93,34 @@ public record RealReference(
         return parts[0];
     }
 
+    static final List<String> WAYS = List.of("left", "right", "up", "down", "standing");
+
+    /** An instant's {@code directions}: known ways only, counts that sum to its people. */
+    private static Map<String, Integer> directions(JsonNode instant, int people) {
+        Map<String, Integer> out = new TreeMap<>();
+        instant.path("directions")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            if (!WAYS.contains(e.getKey()) || !e.getValue().canConvertToInt()) {
+                                throw new IllegalArgumentException(
+                                        "directions." + e.getKey() + " = " + e.getValue());
+                            }
+                            out.put(e.getKey(), e.getValue().asInt());
+                        });
+        int sum = out.values().stream().mapToInt(Integer::intValue).sum();
+        if (!out.isEmpty() && sum != people) {
+            throw new IllegalArgumentException(
+                    "the directions at t = "
+                            + instant.path("t_s").asText()
+                            + " s count "
+                            + sum
+                            + " people, not "
+                            + people);
+        }
+        return out;
+    }
+
     public static RealReference read(Path file) {
         JsonNode root;
         try {
@@ -108,10 +136,7 @@ public record RealReference(
                 for (JsonNode v : i.withArray("vehicles")) {
                     vehicles.merge(v.get("coco").asText(), 1, Integer::sum);
                 }
-                Map<String, Integer> directions = new TreeMap<>();
-                i.path("directions")
-                        .fields()
-                        .forEachRemaining(e -> directions.put(e.getKey(), e.getValue().asInt()));
+                Map<String, Integer> directions = directions(i, people);
                 instants.add(
                         new Instant(
                                 i.get("t_s").asDouble(),
@@ -152,6 +177,8 @@ public record RealReference(
                             estimate,
                             total.path("min").asInt(estimate),
                             total.path("max").asInt(estimate)));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("the reference " + file + " is malformed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new CliException(
                     "the reference " + file + " lacks a field the scoring needs: " + e, e);

@@ -1,9 +1,14 @@
 package io.vigil.cli.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.cli.common.CliException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DirectionScoreTest {
 
@@ -56,5 +61,28 @@ class DirectionScoreTest {
         assertThat(score.instants()).isEqualTo(1);
         // left 5 vs 4, right/up/down 0 vs 0: all within one
         assertThat(score.counts()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aReferenceWhoseDirectionsDoNotAddUpIsRefused(@TempDir Path dir) throws Exception {
+        String instant = "{\"t_s\": 2, \"people\": 5, \"vehicles\": [], \"directions\": %s}";
+        String file =
+                "{\"source\": {\"path\": \"clip.avi\"}, \"instants\": [%s], \"crossings\": [],"
+                        + " \"people_total\": {\"estimate\": 5}}";
+        Path good = dir.resolve("good.json");
+        Files.writeString(
+                good, file.formatted(instant.formatted("{\"left\": 4, \"standing\": 1}")));
+        assertThat(RealReference.read(good).instants().get(0).directions())
+                .isEqualTo(Map.of("left", 4, "standing", 1));
+        Path sum = dir.resolve("sum.json");
+        Files.writeString(sum, file.formatted(instant.formatted("{\"left\": 4}")));
+        assertThatThrownBy(() -> RealReference.read(sum))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("the directions at t = 2 s count 4 people, not 5");
+        Path word = dir.resolve("word.json");
+        Files.writeString(word, file.formatted(instant.formatted("{\"sideways\": 5}")));
+        assertThatThrownBy(() -> RealReference.read(word))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("directions.sideways = 5");
     }
 }
