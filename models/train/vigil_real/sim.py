@@ -175,8 +175,10 @@ def box_visible(b):
     return 0 <= cx <= 1 and 0 <= cy <= 1 and h * df.H >= g.MIN_PX
 
 
-def make_video(seed, T, wander=False):
-    """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays)."""
+def make_video(seed, T, wander=False, half=False):
+    """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
+    also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
+    to the previous sample; drawn after everything else, so the rest is unchanged)."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander)
     for s in range(-BURN, T):
@@ -208,9 +210,14 @@ def make_video(seed, T, wander=False):
     for o, oc in zip(objs, occ):  # in view for the truth: at most half hidden by nearer objects
         o["vis"] &= oc < HIDDEN
     rows = np.stack([detector_rows(rng, sc, objs, s, occ[:, s]) for s in range(T)])
+    mid = [dict(o, pos=np.where(np.isnan(np.roll(o["pos"], 1, 0)) | (np.arange(T) == 0)[:, None],
+                                 o["pos"], (o["pos"] + np.roll(o["pos"], 1, 0)) / 2)) for o in objs]
     objs = [o for o in objs if o["vis"].any()]
     aux = np.stack([aux_targets(objs, s) for s in range(T)])
-    return {"rows": rows.astype(np.float16), "aux": aux.astype(np.float16), "objs": objs}
+    out = {"rows": rows.astype(np.float16), "aux": aux.astype(np.float16), "objs": objs}
+    if half:
+        out["rows_half"] = np.stack([detector_rows(rng, sc, mid, s, occ[:, s]) for s in range(T)]).astype(np.float16)
+    return out
 
 
 def _dir(vx, vy):
