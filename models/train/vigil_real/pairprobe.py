@@ -7,7 +7,10 @@ way) and on vtest.avi (NanoDet-g on frames 10t and 10t - 5, against the by-eye d
 beside the chance level), reading the directions from the per-frame head: what ONE token can
 carry about motion when the encoder sees two frames.
 
-python -m vigil_real.pairprobe --mode pair|single --minutes M [--videos N] [--out FILE]
+--mode motion: the frame's rows only, each with its offset to the nearest earlier row of its kind
+group (MotionHead), instead of both row sets for attention to match (PairHead).
+
+python -m vigil_real.pairprobe --mode pair|motion|single --minutes M [--videos N] [--out FILE]
 """
 import argparse
 import json
@@ -67,8 +70,50 @@ class PairHead(CamHead):
         return self.out_norm(self.pool(t.flatten(1)))
 
 
+class MotionHead(CamHead):
+    """CamHead over the frame's K rows, each with its motion since the earlier frame: the offset
+    to the nearest earlier row of its kind group (in its own heights, per second) and whether one
+    lies within two of its heights (a one-step nearest-neighbour association, in graph ops)."""
+
+    def __init__(self):
+        super().__init__()
+        d = self.emb[0].out_features
+        self.emb = nn.Sequential(nn.Linear(7 + 7 + 4 + 16 + 3, d), nn.GELU(), nn.Linear(d, d))
+
+    @staticmethod
+    def motion(rows, dt=0.5):  # rows [N, 2K, 11] -> [N, K, 3]
+        now, old = rows[:, :df.K], rows[:, df.K:]
+        grp = torch.tensor(df.GROUP)
+        g_now, g_old = grp[now[..., :7].argmax(-1)], grp[old[..., :7].argmax(-1)]
+        live_old = old[..., :7].max(-1)[0] > 0
+        h = now[..., 10:11].clamp(min=1e-3)  # [N, K, 1]
+        dx = (now[..., None, 7] - old[:, None, :, 7]) * df.W / df.H  # [N, K, K] in height units
+        dy = now[..., None, 8] - old[:, None, :, 8]
+        dist = torch.sqrt(dx ** 2 + dy ** 2) / h
+        ok = (g_now[..., None] == g_old[:, None, :]) & live_old[:, None, :]
+        dist = torch.where(ok, dist, torch.full_like(dist, 1e3))
+        j = dist.argmin(-1, keepdim=True)  # [N, K, 1]
+        near = (dist.gather(-1, j) < 2).float()
+        v = torch.stack([dx.gather(-1, j)[..., 0], dy.gather(-1, j)[..., 0]], -1) / h / dt * near
+        live = (now[..., :7].max(-1)[0] > 0).float()[..., None]
+        return torch.cat([v.clamp(-5, 5), near], -1) * live
+
+    def forward(self, rows):  # rows [N, 2K, 11]
+        m = self.motion(rows)
+        now = rows[:, :df.K]
+        p, box = now[..., :7], now[..., 7:]
+        lg = torch.log(p.clamp(1e-4, 1 - 1e-4)) - torch.log1p(-p.clamp(1e-4, 1 - 1e-4))
+        x = self.emb(torch.cat([p, lg * 0.25, box, fourier(box[..., :2]), m], -1))
+        x = x + self.fuse(self.n1(x), self.n1(x))
+        x = x + self.mlp1(self.n2(x))
+        t = self.query.expand(x.shape[0], -1, -1)
+        t = t + self.compress(t, self.n3(x))
+        t = t + self.mlp2(self.n4(t))
+        return self.out_norm(self.pool(t.flatten(1)))
+
+
 def prep(rows, mode):
-    return rows if mode == "pair" else torch.cat([rows[:, :df.K], torch.zeros_like(rows[:, df.K:])], 1)
+    return rows if mode != "single" else torch.cat([rows[:, :df.K], torch.zeros_like(rows[:, df.K:])], 1)
 
 
 def vtest_rows():
@@ -85,7 +130,7 @@ def vtest_rows():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["pair", "single"], required=True)
+    ap.add_argument("--mode", choices=["pair", "motion", "single"], required=True)
     ap.add_argument("--minutes", type=float, default=8)
     ap.add_argument("--videos", type=int, default=1200)
     ap.add_argument("--out", default=None)
@@ -94,7 +139,7 @@ def main():
     X, Y = dataset(21, a.videos)
     Xh, Yh = dataset(29, 150)
     X, Y, Xh, Yh = X.flatten(0, 1), Y.flatten(0, 1), Xh.flatten(0, 1), Yh.flatten(0, 1)
-    head, auxh = PairHead(), AuxHead(n_out=Y.shape[1])
+    head, auxh = MotionHead() if a.mode == "motion" else PairHead(), AuxHead(n_out=Y.shape[1])
     opt = torch.optim.AdamW(list(head.parameters()) + list(auxh.parameters()), 2e-3, weight_decay=0.01)
     w = torch.ones(Y.shape[1])
     w[-5:] = 4.0  # the direction counts
