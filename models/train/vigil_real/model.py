@@ -104,10 +104,17 @@ class CamHead(nn.Module):
         self.pool = nn.Linear(queries * d, d_out)
         self.out_norm = nn.LayerNorm(d_out)
 
-    def forward(self, rows):
+    @staticmethod
+    def features(rows):  # [N, R, 11] -> [N, R, 34]: probabilities, logits, box, position embedding
         p, box = rows[..., :7], rows[..., 7:]
         lg = torch.log(p.clamp(1e-4, 1 - 1e-4)) - torch.log1p(-p.clamp(1e-4, 1 - 1e-4))
-        x = self.emb(torch.cat([p, lg * 0.25, box, fourier(box[..., :2])], -1))  # [N, K, d]
+        return torch.cat([p, lg * 0.25, box, fourier(box[..., :2])], -1)
+
+    def forward(self, rows):
+        return self.pool_rows(self.emb(self.features(rows)))  # emb: [N, K, d]
+
+    def pool_rows(self, x):
+        """Embedded rows [N, R, d] -> the token [N, D]."""
         x = x + self.fuse(self.n1(x), self.n1(x))
         x = x + self.mlp1(self.n2(x))
         q = self.query.expand(x.shape[0], -1, -1)

@@ -27,7 +27,7 @@ from . import detfeat as df
 from . import sim
 from .calib import detector, run
 from .dirdiag import REF, STATES, person_states
-from .model import AuxHead, CamHead, fourier
+from .model import AuxHead, CamHead
 from .teacherdir import score
 
 torch.set_num_threads(1)
@@ -59,15 +59,7 @@ class PairHead(CamHead):
     def forward(self, rows):  # rows [N, 2K, 11]
         flag = torch.zeros(rows.shape[:2] + (1,), device=rows.device)
         flag[:, df.K:] = 1
-        p, box = rows[..., :7], rows[..., 7:]
-        lg = torch.log(p.clamp(1e-4, 1 - 1e-4)) - torch.log1p(-p.clamp(1e-4, 1 - 1e-4))
-        x = self.emb(torch.cat([p, lg * 0.25, box, fourier(box[..., :2]), flag], -1))
-        x = x + self.fuse(self.n1(x), self.n1(x))
-        x = x + self.mlp1(self.n2(x))
-        t = self.query.expand(x.shape[0], -1, -1)
-        t = t + self.compress(t, self.n3(x))
-        t = t + self.mlp2(self.n4(t))
-        return self.out_norm(self.pool(t.flatten(1)))
+        return self.pool_rows(self.emb(torch.cat([self.features(rows), flag], -1)))
 
 
 class MotionHead(CamHead):
@@ -99,17 +91,8 @@ class MotionHead(CamHead):
         return torch.cat([v.clamp(-5, 5), near], -1) * live
 
     def forward(self, rows):  # rows [N, 2K, 11]
-        m = self.motion(rows)
-        now = rows[:, :df.K]
-        p, box = now[..., :7], now[..., 7:]
-        lg = torch.log(p.clamp(1e-4, 1 - 1e-4)) - torch.log1p(-p.clamp(1e-4, 1 - 1e-4))
-        x = self.emb(torch.cat([p, lg * 0.25, box, fourier(box[..., :2]), m], -1))
-        x = x + self.fuse(self.n1(x), self.n1(x))
-        x = x + self.mlp1(self.n2(x))
-        t = self.query.expand(x.shape[0], -1, -1)
-        t = t + self.compress(t, self.n3(x))
-        t = t + self.mlp2(self.n4(t))
-        return self.out_norm(self.pool(t.flatten(1)))
+        x = torch.cat([self.features(rows[:, :df.K]), self.motion(rows)], -1)
+        return self.pool_rows(self.emb(x))
 
 
 def prep(rows, mode):
@@ -164,8 +147,8 @@ def main():
     got = [dict(zip(STATES, v)) for v in q]
     s, chance = score(ref, got, 0), [score(ref, got, k) for k in range(5, len(got) - 4)]
     r = {"mode": a.mode, "iters": it, "sim_lone_mover_way": round(way, 4), "sim_exact_LRUDS": exact,
-         "vtest_counts": round(s[0], 4), "vtest_counts_chance": round(float(np.mean([c[0] for c in chance])), 4),
-         "vtest_majority": round(s[1], 4), "vtest_majority_chance": round(float(np.mean([c[1] for c in chance])), 4)}
+         "vtest_counts": round(float(s[0]), 4), "vtest_counts_chance": round(float(np.mean([c[0] for c in chance])), 4),
+         "vtest_majority": round(float(s[1]), 4), "vtest_majority_chance": round(float(np.mean([c[1] for c in chance])), 4)}
     print(json.dumps(r), flush=True)
     if a.out:
         torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "result": r}, a.out)
