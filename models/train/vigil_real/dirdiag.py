@@ -22,10 +22,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import data, memcount, train
+from . import data, memcount, sim, train
 from . import detfeat as df
 from . import grammar as g
-from .export import session
+from .realval import encode
 from .model import CamHead
 from .teacherdir import score
 
@@ -52,9 +52,7 @@ def rows_rule(ds, videos=200):
                 miss += 1
                 continue
             vx, vy = (b[7] - a[7]) * df.W / df.H / b[10] / 2, (b[8] - a[8]) / b[10] / 2
-            way = ("still" if np.hypot(vx, vy) < g.STILL_SPEED else
-                   ("right" if vx > 0 else "left") if abs(vx) >= abs(vy) else ("down" if vy > 0 else "up"))
-            right += way == g.STATES[int(np.argmax(y[k, :4]))]
+            right += sim.direction(vx, vy) == g.STATES[int(np.argmax(y[k, :4]))]
     return n, miss / n, right / max(n - miss, 1)
 
 
@@ -82,11 +80,7 @@ def vtest_tokens(model):
            "-pix_fmt", "rgb24", "-"]
     rgb = np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, np.uint8)
     rgb = rgb.reshape(-1, df.H, df.W, 3).astype(np.float32)
-    mean, std = np.array(man["frame"]["mean"], np.float32), np.array(man["frame"]["std"], np.float32)
-    x = np.ascontiguousarray(((rgb / 255.0 - mean) / std).transpose(0, 3, 1, 2), dtype=np.float32)
-    enc = session(os.path.join(model, man["graphs"]["encoder"]), 1)
-    tok = np.concatenate([enc.run(["tokens"], {"frames": x[i:i + 8]})[0] for i in range(0, len(x), 8)])
-    return torch.from_numpy(tok), ref["instants"]
+    return torch.from_numpy(encode(model, man, rgb, threads=1)), ref["instants"]
 
 
 def main():

@@ -28,12 +28,18 @@ def frames_at(path, every=30):
     return np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3)
 
 
-def run_model(model, rgb):
-    m = json.load(open(os.path.join(model, "manifest.json")))
+def encode(model, m, rgb, threads=2):
+    """Frames [N, H, W, 3] RGB 0..255 -> tokens [N, D] by the model's encoder.onnx (m: its manifest)."""
     mean, std = np.array(m["frame"]["mean"], np.float32), np.array(m["frame"]["std"], np.float32)
     x = np.ascontiguousarray(((rgb / 255.0 - mean) / std).transpose(0, 3, 1, 2), dtype=np.float32)
-    enc, step = session(os.path.join(model, m["graphs"]["encoder"]), 2), session(os.path.join(model, m["graphs"]["step"]))
-    tok = np.concatenate([enc.run(["tokens"], {"frames": x[i:i + 8]})[0] for i in range(0, len(x), 8)])
+    enc = session(os.path.join(model, m["graphs"]["encoder"]), threads)
+    return np.concatenate([enc.run(["tokens"], {"frames": x[i:i + 8]})[0] for i in range(0, len(x), 8)])
+
+
+def run_model(model, rgb):
+    m = json.load(open(os.path.join(model, "manifest.json")))
+    step = session(os.path.join(model, m["graphs"]["step"]))
+    tok = encode(model, m, rgb)
     L, di, ds, dc = (m["mamba"][k] for k in ("layers", "d_inner", "d_state", "d_conv"))
     c, h = np.zeros((L, 1, di, dc - 1), np.float32), np.zeros((L, 1, di, ds), np.float32)
     caps = []

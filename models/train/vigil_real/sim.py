@@ -198,13 +198,13 @@ def make_video(seed, T, wander=False, half=False):
         for s in range(T):
             prev = max([p for p in (s - 2, s - 1) if p in t.hist] or [s])
             if prev == s or s not in t.hist:
-                states.append("still" if t.stop > 0 and prev == s else _dir(t.vx, t.vy))
+                states.append("still" if t.stop > 0 and prev == s else direction(t.vx, t.vy))
                 continue
             dt = s - prev
             h = t.hist[s][3]
             vx = (t.hist[s][0] - t.hist[prev][0]) / AR / h / dt
             vy = (t.hist[s][1] - t.hist[prev][1]) / h / dt
-            states.append(_dir(vx, vy))
+            states.append(direction(vx, vy))
         objs.append({"kind": t.kind, "pos": pos, "vis": vis, "states": states})
     occ = occlusion(objs, T)
     for o, oc in zip(objs, occ):  # in view for the truth: at most half hidden by nearer objects
@@ -220,7 +220,8 @@ def make_video(seed, T, wander=False, half=False):
     return out
 
 
-def _dir(vx, vy):
+def direction(vx, vy):
+    """The grammar's state of a velocity in own heights per second: still or the dominant axis."""
     if np.hypot(vx, vy) < g.STILL_SPEED:
         return "still"
     if abs(vx) >= abs(vy):

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import detfeat as df
 from . import grammar as g
-from . import realcal
+from . import realcal, sim
 from .calib import detector, run
 
 DIRS = ("left", "right", "up", "down")
@@ -56,11 +56,8 @@ def state(track, f, fps=10):
     dt = (f - prev) / fps
     vx = (b[1] - a[1]) * df.W / df.H / b[4] / dt  # own heights per second
     vy = (b[2] - a[2]) / b[4] / dt
-    if np.hypot(vx, vy) < g.STILL_SPEED:
-        return "standing"
-    if abs(vx) >= abs(vy):
-        return "right" if vx > 0 else "left"
-    return "down" if vy > 0 else "up"
+    way = sim.direction(vx, vy)
+    return "standing" if way == "still" else way
 
 
 def score(ref, got, shift):

@@ -53,14 +53,12 @@ final class RealScore {
         if (s.parsed().namesAMovingVehicle()) {
             movingVehicleCaptions++;
         }
-        for (String d : DIRECTIONS) {
+        for (String d : DirectionScore.DIRECTIONS) {
             if (s.parsed().moving("person", d) > 0) {
                 directionsNamed++;
             }
         }
     }
-
-    private static final String[] DIRECTIONS = {"left", "right", "up", "down"};
 
     void instant(RealReference.Instant at, RealFootageEvaluator.Said s, int answered) {
         instants++;
