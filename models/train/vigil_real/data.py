@@ -1,6 +1,7 @@
 """Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
-[--wander]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see README); --wander adds
-the people who stay and wander (sim.Scene)."""
+[--wander] [--half]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see README); --wander
+adds the people who stay and wander (sim.Scene); --half also keeps rows_half, the detections half a
+second before each sample (the lead frame of a model with motion at the encoder)."""
 import argparse
 import multiprocessing as mp
 import pickle
@@ -12,22 +13,24 @@ from . import sim
 
 
 def _one(args):
-    seed, i, T, wander = args
-    v = sim.make_video(seed * 1_000_000 + i, T, wander)
+    seed, i, T, wander, half = args
+    v = sim.make_video(seed * 1_000_000 + i, T, wander, half)
     for o in v["objs"]:  # compact
         o["pos"] = o["pos"].astype(np.float16)
     return v
 
 
-def build(path, seed, videos, T, procs=2, wander=False):
+def build(path, seed, videos, T, procs=2, wander=False, half=False):
     t0 = time.time()
     with mp.Pool(procs) as p:
-        vs = p.map(_one, [(seed, i, T, wander) for i in range(videos)], chunksize=16)
+        vs = p.map(_one, [(seed, i, T, wander, half) for i in range(videos)], chunksize=16)
     rows = np.stack([v["rows"] for v in vs])
     aux = np.stack([v["aux"] for v in vs])
+    out = {"rows": rows, "aux": aux, "objs": [v["objs"] for v in vs], "seed": seed, "samples": T}
+    if half:
+        out["rows_half"] = np.stack([v["rows_half"] for v in vs])  # [V, T, K, 11]
     with open(path, "wb") as f:
-        pickle.dump({"rows": rows, "aux": aux, "objs": [v["objs"] for v in vs], "seed": seed,
-                     "samples": T}, f, protocol=4)
+        pickle.dump(out, f, protocol=4)
     print(f"{path}: {videos} videos x {T} samples in {time.time() - t0:.0f} s", flush=True)
 
 
@@ -44,5 +47,6 @@ if __name__ == "__main__":
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--out", required=True)
     ap.add_argument("--wander", action="store_true", help="people who stay and wander (sim.Scene)")
+    ap.add_argument("--half", action="store_true", help="also the detections 0.5 s before each sample")
     a = ap.parse_args()
-    build(a.out, a.seed, a.videos, a.samples, a.procs, a.wander)
+    build(a.out, a.seed, a.videos, a.samples, a.procs, a.wander, a.half)
