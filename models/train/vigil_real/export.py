@@ -18,8 +18,8 @@ import torch
 from onnx import compose, helper, TensorProto
 
 from . import calib, data, detfeat as df, grammar as g, sim
-from .model import CamHead, Encoder, StepGraph
-from .train import encode, greedy, load_decoder
+from .model import Encoder, MotionHead, StepGraph, load_head
+from .train import encode, greedy, load_decoder, rows_of
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 OUT = os.path.join(REPO, "models", "vigil-cam")
@@ -39,7 +39,10 @@ def session(p, threads=1):
 
 
 def build_encoder(head, path, tmp):
+    """With a MotionHead the input is [N, 6, H, W]: each sample's 3 channels, then its lead frame's
+    (manifest frame.lead_ms); both go through NanoDet as one batch of 2N, samples first."""
     det = onnx.load(os.path.join(NANODET, "nanodet-g.onnx"))
+    motion = isinstance(head, MotionHead)
     opset = [o.version for o in det.opset_import if o.domain in ("", "ai.onnx")][0]
     enc = Encoder(head).eval()
     dummy = []
@@ -52,12 +55,21 @@ def build_encoder(head, path, tmp):
                       opset_version=opset, dynamo=False,
                       dynamic_axes={**{n: {0: "N"} for n in OUTS}, "tokens": {0: "N"}})
     head_m = onnx.load(hp)
-    # frames [N,3,H,W] RGB -> bgr (channel flip)
+    # frames [N,3,H,W] RGB -> bgr (channel flip); with motion [N,6,H,W] -> [N,2,3,H,W] ->
+    # [2,N,3,H,W] -> [2N,3,H,W] first
+    nodes, consts, rgb = [], [helper.make_tensor("rgb2bgr_idx", TensorProto.INT64, [3], [2, 1, 0])], "frames"
+    if motion:
+        consts += [helper.make_tensor("pair_shape", TensorProto.INT64, [5], [-1, 2, 3, df.H, df.W]),
+                   helper.make_tensor("flat_shape", TensorProto.INT64, [4], [-1, 3, df.H, df.W])]
+        nodes += [helper.make_node("Reshape", ["frames", "pair_shape"], ["pairs"]),
+                  helper.make_node("Transpose", ["pairs"], ["pairs_t"], perm=[1, 0, 2, 3, 4]),
+                  helper.make_node("Reshape", ["pairs_t", "flat_shape"], ["both"])]
+        rgb = "both"
+    nodes.append(helper.make_node("Gather", [rgb, "rgb2bgr_idx"], ["bgr"], axis=1))
     pre = helper.make_model(helper.make_graph(
-        [helper.make_node("Gather", ["frames", "rgb2bgr_idx"], ["bgr"], axis=1)], "rgb2bgr",
-        [helper.make_tensor_value_info("frames", TensorProto.FLOAT, ["N", 3, df.H, df.W])],
-        [helper.make_tensor_value_info("bgr", TensorProto.FLOAT, ["N", 3, df.H, df.W])],
-        [helper.make_tensor("rgb2bgr_idx", TensorProto.INT64, [3], [2, 1, 0])]),
+        nodes, "rgb2bgr",
+        [helper.make_tensor_value_info("frames", TensorProto.FLOAT, ["N", 6 if motion else 3, df.H, df.W])],
+        [helper.make_tensor_value_info("bgr", TensorProto.FLOAT, ["M", 3, df.H, df.W])], consts),
         opset_imports=[helper.make_opsetid("", opset)])
     ir = max(det.ir_version, head_m.ir_version)
     for m in (pre, det, head_m):
@@ -119,9 +131,8 @@ def main():
     ap.add_argument("--sim-videos", type=int, default=3)
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
-    head = CamHead()
-    head.load_state_dict(torch.load(os.path.join(a.work, "head.pt"))["head"])
-    head.eval()
+    head = load_head(os.path.join(a.work, "head.pt"))
+    motion = isinstance(head, MotionHead)
     dec = load_decoder(os.path.join(a.work, a.dec_name))
     build_encoder(head, os.path.join(OUT, "encoder.onnx"), a.work)
     export_step(dec, os.path.join(OUT, "decoder_step.onnx"))
@@ -137,13 +148,20 @@ def main():
             ("messi5.jpg", "basketball1.png", "licenseplate_motion.jpg", "building.jpg")]
     x = np.concatenate([box_resize(i[None], df.H, df.W) for i in imgs])  # [N, H, W, 3] 0..255
     frames = np.ascontiguousarray(x.transpose(0, 3, 1, 2), dtype=np.float32)
+    both = frames
+    if motion:  # each still's lead: the next still shifted 24 px right (detections that move)
+        lead = np.roll(np.roll(frames, -1, 0), 24, 3)
+        frames, both = np.concatenate([frames, lead], 1), np.concatenate([frames, lead])
     enc_s = session(os.path.join(OUT, "encoder.onnx"))
     tok_onnx = enc_s.run(["tokens"], {"frames": frames})[0]
     det = calib.detector()
-    outs = det.run(OUTS, {"bgr": np.ascontiguousarray(frames[:, ::-1])})
+    outs = det.run(OUTS, {"bgr": np.ascontiguousarray(both[:, ::-1])})
     with torch.no_grad():
         tok_pt = Encoder(head).eval()(*[torch.from_numpy(o) for o in outs]).numpy()
         rows_np = df.candidates(dict(zip(OUTS, outs)))
+        if motion:
+            n = len(rows_np) // 2
+            rows_np = np.concatenate([rows_np[:n], rows_np[n:]], 1)
         tok_np = head(torch.from_numpy(rows_np)).numpy()
     report["encoder_max_abs_diff_vs_torch"] = float(np.abs(tok_onnx - tok_pt).max())
     report["encoder_max_abs_diff_vs_numpy_rows"] = float(np.abs(tok_onnx - tok_np).max())
@@ -172,7 +190,7 @@ def main():
     loops = []
     ok = n = same = 0
     for v in range(a.sim_videos):
-        tok = encode(head, ho["rows"][v:v + 1])[0].numpy()
+        tok = encode(head, rows_of(ho, motion)[v:v + 1])[0].numpy()
         states = onnx_frames(step_s, tok, L, di, dsz, dc)
         with torch.no_grad():
             u = dec.inputs(torch.from_numpy(tok)[None], torch.zeros(1, len(tok), dtype=torch.long),
@@ -193,7 +211,7 @@ def main():
     manifest = {
         "name": "vigil-cam", "version": a.version,
         "frame": {"height": df.H, "width": df.W, "channels": "RGB", "resize": "box",
-                  "mean": [0.0, 0.0, 0.0], "std": [1 / 255] * 3},
+                  "mean": [0.0, 0.0, 0.0], "std": [1 / 255] * 3, **({"lead_ms": 500} if motion else {})},
         "sample_fps": 1.0,
         "token_dim": D,
         "mamba": {"layers": L, "d_model": dec.head.in_features, "d_inner": di, "d_conv": dc,
@@ -213,7 +231,9 @@ def main():
                      "head_input": f"top {df.K} detections over person, bicycle, car, motorcycle, bus, "
                                    f"truck, dog (local maxima, Fast NMS within kind groups at IoU {df.NMS_IOU} "
                                    f"or cover {df.NMS_COVER}, score >= {df.FLOOR}; the rest zero): "
-                                   "7 probabilities + box"},
+                                   "7 probabilities + box"
+                                   + ("; with each one's offset to the nearest detection of its kind group "
+                                      "in the lead frame 0.5 s before" if motion else "")},
         "files": {f: sha256(os.path.join(OUT, f)) for f in files},
     }
     with open(os.path.join(OUT, "manifest.json"), "w") as f:

@@ -123,6 +123,55 @@ class CamHead(nn.Module):
         return self.out_norm(self.pool(t.flatten(1)))
 
 
+class MotionHead(CamHead):
+    """CamHead over the frame's K rows, each with its motion since the lead frame (the frame half a
+    second before): the offset to the nearest lead row of its kind group (in its own heights, per
+    second) and whether one lies within two of its heights (a one-step nearest-neighbour
+    association, in graph ops). Rows [N, 2K, 11]: the frame's K rows, then the lead frame's K."""
+
+    def __init__(self):
+        super().__init__()
+        d = self.emb[0].out_features
+        self.emb = nn.Sequential(nn.Linear(7 + 7 + 4 + 16 + 3, d), nn.GELU(), nn.Linear(d, d))
+
+    @staticmethod
+    def motion(rows, dt=0.5):  # rows [N, 2K, 11] -> [N, K, 3]
+        now, old = rows[:, :df.K], rows[:, df.K:]
+        grp = torch.tensor(df.GROUP)
+        g_now, g_old = grp[now[..., :7].argmax(-1)], grp[old[..., :7].argmax(-1)]
+        live_old = old[..., :7].max(-1)[0] > 0
+        h = now[..., 10:11].clamp(min=1e-3)  # [N, K, 1]
+        dx = (now[..., None, 7] - old[:, None, :, 7]) * df.W / df.H  # [N, K, K] in height units
+        dy = now[..., None, 8] - old[:, None, :, 8]
+        dist = torch.sqrt(dx ** 2 + dy ** 2) / h
+        ok = (g_now[..., None] == g_old[:, None, :]) & live_old[:, None, :]
+        dist = torch.where(ok, dist, torch.full_like(dist, 1e3))
+        j = dist.argmin(-1, keepdim=True)  # [N, K, 1]
+        near = (dist.gather(-1, j) < 2).float()
+        v = torch.stack([dx.gather(-1, j)[..., 0], dy.gather(-1, j)[..., 0]], -1) / h / dt * near
+        live = (now[..., :7].max(-1)[0] > 0).float()[..., None]
+        return torch.cat([v.clamp(-5, 5), near], -1) * live
+
+    def forward(self, rows):  # rows [N, 2K, 11] -> [N, D]
+        x = torch.cat([self.features(rows[:, :df.K]), self.motion(rows)], -1)
+        return self.pool_rows(self.emb(x))
+
+    def load_cam(self, sd):
+        """Warm start from a CamHead's weights, the motion inputs' weights zero: the same tokens."""
+        sd = dict(sd)
+        w = sd["emb.0.weight"]  # [d, 34]
+        sd["emb.0.weight"] = torch.cat([w, torch.zeros(w.shape[0], 3)], 1)
+        self.load_state_dict(sd)
+
+
+def load_head(path):
+    """head.pt -> CamHead or, when it was trained with --motion, MotionHead (eval mode)."""
+    sd = torch.load(path)
+    head = MotionHead() if sd.get("motion") else CamHead()
+    head.load_state_dict(sd["head"])
+    return head.eval()
+
+
 class AuxHead(nn.Module):
     """Training only: per-frame counts and x/y histograms per kind from the token."""
 
@@ -135,11 +184,16 @@ class AuxHead(nn.Module):
 
 
 class Encoder(nn.Module):
-    """Candidates + CamHead: the part of encoder.onnx after NanoDet."""
+    """Candidates + CamHead: the part of encoder.onnx after NanoDet. With a MotionHead NanoDet has
+    run on 2N frames (the N sampled frames, then their N lead frames), and each sample's rows are
+    joined with its lead's: [2N, K, 11] -> [N, 2K, 11]."""
 
     def __init__(self, head):
         super().__init__()
         self.cand, self.head = Candidates(), head
 
     def forward(self, cls_8, cls_16, cls_32, box_8, box_16, box_32):
-        return self.head(self.cand(cls_8, cls_16, cls_32, box_8, box_16, box_32))
+        rows = self.cand(cls_8, cls_16, cls_32, box_8, box_16, box_32)  # [N or 2N, K, 11]
+        if isinstance(self.head, MotionHead):
+            rows = rows.reshape(2, -1, df.K, 11).permute(1, 0, 2, 3).reshape(-1, 2 * df.K, 11)
+        return self.head(rows)

@@ -27,7 +27,7 @@ from . import detfeat as df
 from . import sim
 from .calib import detector, run
 from .dirdiag import REF, STATES, person_states
-from .model import AuxHead, CamHead
+from .model import AuxHead, CamHead, MotionHead
 from .teacherdir import score
 
 torch.set_num_threads(1)
@@ -60,39 +60,6 @@ class PairHead(CamHead):
         flag = torch.zeros(rows.shape[:2] + (1,), device=rows.device)
         flag[:, df.K:] = 1
         return self.pool_rows(self.emb(torch.cat([self.features(rows), flag], -1)))
-
-
-class MotionHead(CamHead):
-    """CamHead over the frame's K rows, each with its motion since the earlier frame: the offset
-    to the nearest earlier row of its kind group (in its own heights, per second) and whether one
-    lies within two of its heights (a one-step nearest-neighbour association, in graph ops)."""
-
-    def __init__(self):
-        super().__init__()
-        d = self.emb[0].out_features
-        self.emb = nn.Sequential(nn.Linear(7 + 7 + 4 + 16 + 3, d), nn.GELU(), nn.Linear(d, d))
-
-    @staticmethod
-    def motion(rows, dt=0.5):  # rows [N, 2K, 11] -> [N, K, 3]
-        now, old = rows[:, :df.K], rows[:, df.K:]
-        grp = torch.tensor(df.GROUP)
-        g_now, g_old = grp[now[..., :7].argmax(-1)], grp[old[..., :7].argmax(-1)]
-        live_old = old[..., :7].max(-1)[0] > 0
-        h = now[..., 10:11].clamp(min=1e-3)  # [N, K, 1]
-        dx = (now[..., None, 7] - old[:, None, :, 7]) * df.W / df.H  # [N, K, K] in height units
-        dy = now[..., None, 8] - old[:, None, :, 8]
-        dist = torch.sqrt(dx ** 2 + dy ** 2) / h
-        ok = (g_now[..., None] == g_old[:, None, :]) & live_old[:, None, :]
-        dist = torch.where(ok, dist, torch.full_like(dist, 1e3))
-        j = dist.argmin(-1, keepdim=True)  # [N, K, 1]
-        near = (dist.gather(-1, j) < 2).float()
-        v = torch.stack([dx.gather(-1, j)[..., 0], dy.gather(-1, j)[..., 0]], -1) / h / dt * near
-        live = (now[..., :7].max(-1)[0] > 0).float()[..., None]
-        return torch.cat([v.clamp(-5, 5), near], -1) * live
-
-    def forward(self, rows):  # rows [N, 2K, 11]
-        x = torch.cat([self.features(rows[:, :df.K]), self.motion(rows)], -1)
-        return self.pool_rows(self.emb(x))
 
 
 def prep(rows, mode):

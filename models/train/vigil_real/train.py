@@ -19,8 +19,8 @@ import torch.nn.functional as F
 
 from vigil_train.train import text_batch
 
-from . import data, grammar as g, memcount, sim
-from .model import AuxHead, CamHead, MambaDecoder
+from . import data, detfeat as df, grammar as g, memcount, sim
+from .model import AuxHead, CamHead, MambaDecoder, MotionHead, load_head
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
 
@@ -41,9 +41,16 @@ def lr_at(lr, it, warm, frac):
 
 
 # ------------------------------------------------------------------ head
-def aux_of(ds, bins, grid=(0, 0)):
+def rows_of(ds, motion=False):
+    """The head's input [V, T, K, 11], or with motion [V, T, 2K, 11]: each sample's rows, then its
+    lead frame's (the detections half a second before; data --half)."""
+    return np.concatenate([ds["rows"], ds["rows_half"]], 2) if motion else ds["rows"]
+
+
+def aux_of(ds, bins, grid=(0, 0), motion=False):
     """The per-frame targets [V * T, n]: the dataset's own (sim.XB x sim.YB position bins) or,
-    for other bins, recomputed from its objects; with a grid, a map of the people after them."""
+    for other bins, recomputed from its objects; with a grid, a map of the people after them;
+    with motion, the people moving left / right / up / down / still last (the caption's groups)."""
     T = ds["rows"].shape[1]
     if tuple(bins) == (sim.XB, sim.YB):
         a = ds["aux"][:len(ds["objs"])].reshape(-1, sim.AUX)
@@ -52,30 +59,52 @@ def aux_of(ds, bins, grid=(0, 0)):
     if grid[0] * grid[1]:
         m = np.stack([sim.person_map(objs, s, *grid) for objs in ds["objs"] for s in range(T)])
         a = np.concatenate([a, m], 1)
+    if motion:
+        d = np.concatenate([memcount.targets(o, T, True).reshape(T, 8, len(g.KINDS))[:, 3:, 0]
+                            for o in ds["objs"]])
+        a = np.concatenate([a[:len(d)], d], 1)
     return torch.from_numpy(np.asarray(a, np.float16))
 
 
-def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), grid=(0, 0)):
-    rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11))
-    aux = aux_of(ds, bins, grid)
+def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), grid=(0, 0),
+               motion=False, lead_missing=0.05, aux_only=1000):
+    """motion: MotionHead on each sample's and its lead frame's rows, warm-started from a CamHead
+    with the motion inputs' weights zero; a lead_missing share of samples gets its own rows as
+    the lead, as the Java decoder gives a sample whose lead frame is not in its chunk."""
+    r = rows_of(ds, motion)
+    rows = torch.from_numpy(r.reshape(-1, r.shape[2], 11))
+    aux = aux_of(ds, bins, grid, motion)
     n_aux, stride = aux.shape[1], 1 + bins[0] + bins[1]
-    head, auxh = CamHead(), AuxHead(n_out=n_aux)
+    head, auxh = MotionHead() if motion else CamHead(), AuxHead(n_out=n_aux)
     if init:  # warm start from an earlier head (and its per-frame head where the targets agree)
         sd = torch.load(init)
-        head.load_state_dict(sd["head"])
-        if sd["aux"]["lin.2.weight"].shape[0] == n_aux:
+        if motion and sd["head"]["emb.0.weight"].shape[1] != head.emb[0].in_features:
+            head.load_cam(sd["head"])
+        else:
+            head.load_state_dict(sd["head"])
+        if sd["aux"] and sd["aux"]["lin.2.weight"].shape[0] == n_aux:
             auxh.load_state_dict(sd["aux"])
-    params = list(head.parameters()) + list(auxh.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+            aux_only = 0
+    # a warm-started head whose per-frame head is new waits until that has learnt (head lr 0)
+    aux_only = aux_only if init else 0
+    opt = torch.optim.AdamW([{"params": list(head.parameters())}, {"params": list(auxh.parameters())}],
+                            lr=lr, weight_decay=0.01)
     cnt = torch.zeros(n_aux, dtype=torch.bool)
     cnt[:sim.NK * stride:stride] = True  # the count entries
     w = torch.where(cnt, 2.0, 1.0)
+    if motion:
+        w[-5:] = 4.0  # the direction counts
     t0, it = time.time(), 0
     while time.time() - t0 < 60 * minutes:
         for gp in opt.param_groups:
             gp["lr"] = lr_at(lr, it, 50, (time.time() - t0) / (60 * minutes))
+        if it < aux_only:
+            opt.param_groups[0]["lr"] = 0.0
         idx = torch.randint(0, rows.shape[0], (bs,))
         x, y = rows[idx].float(), aux[idx].float()
+        if motion:
+            gone = torch.rand(bs) < lead_missing
+            x[gone, df.K:] = x[gone, :df.K]
         loss = (F.smooth_l1_loss(auxh(head(x)), y, reduction="none") * w).mean()
         opt.zero_grad()
         loss.backward()
@@ -87,15 +116,19 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), g
 
 
 @torch.no_grad()
-def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB), grid=(0, 0)):
-    rows = torch.from_numpy(ds["rows"].reshape(-1, ds["rows"].shape[2], 11)[:n]).float()
-    aux = aux_of(ds, bins, grid)[:n].float()
+def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB), grid=(0, 0), motion=False):
+    r = rows_of(ds, motion)
+    rows = torch.from_numpy(r.reshape(-1, r.shape[2], 11)[:n]).float()
+    aux = aux_of(ds, bins, grid, motion)[:n].float()
     pred = auxh(head(rows))
     i = torch.arange(0, sim.NK * (1 + bins[0] + bins[1]), 1 + bins[0] + bins[1])
     pc, tc = pred[:, i].round(), aux[:, i]
-    return {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
-            "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
-            "person_count_within1": float(((pc[:, 0] - tc[:, 0]).abs() <= 1).float().mean())}
+    out = {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
+           "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
+           "person_count_within1": float(((pc[:, 0] - tc[:, 0]).abs() <= 1).float().mean())}
+    if motion:  # people per direction, all five exact
+        out["directions_exact"] = float((pred[:, -5:].round() == aux[:, -5:]).all(1).float().mean())
+    return out
 
 
 @torch.no_grad()
@@ -230,7 +263,7 @@ def greedy(dec, c, h, prompts, max_len=40):
 @torch.no_grad()
 def evaluate(head, dec, ds, videos=60, qper=14, seed=123, cap_every=1):
     rng = np.random.default_rng(seed)
-    tok = encode(head, ds["rows"][:videos])
+    tok = encode(head, rows_of(ds, isinstance(head, MotionHead))[:videos])
     V, T, _ = tok.shape
     u = dec.inputs(tok, torch.zeros(V, T, dtype=torch.long), torch.ones(V, T))
     c0, h0 = dec.zero_state(V)
@@ -287,6 +320,8 @@ def main():
                    help="head: x and y position bins of the per-frame targets (finer: sharper positions)")
     p.add_argument("--aux-map", type=int, nargs=2, default=[0, 0], metavar=("X", "Y"),
                    help="head: also a map of the people in X x Y cells as per-frame targets")
+    p.add_argument("--motion", action="store_true",
+                   help="head: MotionHead on each sample's and its lead frame's rows (data --half)")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--eval-videos", type=int, default=60)
     p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
@@ -299,20 +334,21 @@ def main():
     if a.stage == "head":
         torch.manual_seed(0)
         ds = data.load(W(a.train))
-        head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins, grid=a.aux_map)
+        head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins, grid=a.aux_map,
+                                     motion=a.motion)
         ho = data.load(W(a.heldout))
         ho["objs"] = ho["objs"][:4000 // ho["rows"].shape[1] + 1]
-        ho["rows"] = ho["rows"][:len(ho["objs"])]
-        r = eval_head(head, auxh, ho, bins=a.aux_bins, grid=a.aux_map)
+        for k in ("rows", "rows_half"):
+            if k in ho:
+                ho[k] = ho[k][:len(ho["objs"])]
+        r = eval_head(head, auxh, ho, bins=a.aux_bins, grid=a.aux_map, motion=a.motion)
         log("head held-out", json.dumps(r), "iters", its)
         torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its,
-                    "bins": list(a.aux_bins), "map": list(a.aux_map)}, W("head.pt"))
+                    "bins": list(a.aux_bins), "map": list(a.aux_map), "motion": a.motion}, W("head.pt"))
     if a.stage == "tokens":
-        head = CamHead()
-        head.load_state_dict(torch.load(W("head.pt"))["head"])
-        head.eval()
+        head = load_head(W("head.pt"))
         t = time.time()
-        tok = encode(head, data.load(W(a.train))["rows"])
+        tok = encode(head, rows_of(data.load(W(a.train)), isinstance(head, MotionHead)))
         torch.save(tok.half(), W("tokens.pt"))
         log("tokens", tuple(tok.shape), f"{time.time() - t:.0f} s")
     if a.stage == "decoder":
@@ -327,9 +363,7 @@ def main():
         save_decoder(dec, W(a.dec_name))
         log(f"decoder done {its} iters in {time.time() - t:.0f} s")
     if a.stage == "eval":
-        head = CamHead()
-        head.load_state_dict(torch.load(W("head.pt"))["head"])
-        head.eval()
+        head = load_head(W("head.pt"))
         dec = load_decoder(W(a.dec_name))
         r, ex = evaluate(head, dec, data.load(W(a.heldout)), videos=a.eval_videos)
         log("held-out", json.dumps(r))
