@@ -23,6 +23,7 @@ from . import data, detfeat as df, grammar as g, memcount, sim
 from .model import AuxHead, CamHead, MambaDecoder, MotionHead, load_head
 
 torch.set_num_threads(int(os.environ.get("VIGIL_THREADS", "1")))
+DEV = torch.device(os.environ.get("VIGIL_DEVICE", "cpu"))  # the decoder stage's device (cuda on a GPU)
 
 
 def log(*a):
@@ -167,13 +168,16 @@ def batch(rng, objs_list, bs, tmin, tmax, n_cap=2, n_q=3):
 
 def decoder_loss(dec, x, caps, qas):
     B, T, _ = x.shape
-    u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long), torch.ones(B, T))
-    c0, h0 = dec.zero_state(B)
+    dv = x.device
+    u = dec.inputs(x, torch.zeros(B, T, dtype=torch.long, device=dv), torch.ones(B, T, device=dv))
+    c0, h0 = dec.zero_state(B, dv)
     _, _, per = dec(u, c0, h0, keep_states=True)
     out = []
     for b_idx, k_idx, inp, tgt in (caps, qas):
+        b_idx, k_idx, inp, tgt = b_idx.to(dv), k_idx.to(dv), inp.to(dv), tgt.to(dv)
         cs, hs = per[0][:, b_idx, k_idx], per[1][:, b_idx, k_idx]
-        ut = dec.inputs(torch.zeros(inp.shape[0], inp.shape[1], x.shape[2]), inp, torch.zeros(inp.shape))
+        ut = dec.inputs(torch.zeros(inp.shape[0], inp.shape[1], x.shape[2], device=dv), inp,
+                        torch.zeros(inp.shape, device=dv))
         logits, _, _ = dec(ut, cs, hs)
         out.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100))
     return out, per[1]
@@ -189,18 +193,19 @@ def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax
         probe = memcount.CountProbe(dec.L, dec.d_inner, dec.d_state, memcount.n_targets(count_states))
         counts = memcount.all_targets(objs_list, tokens.shape[1], count_states)  # [V, T, n_targets]
         dec.add_module("count_probe", probe)  # trained with it; dropped before saving
+    dec.to(DEV)
     opt = adamw(dec, lr)
     t0, it, saved = time.time(), 0, time.time()
     while time.time() - t0 < 60 * minutes:
         for gp in opt.param_groups:
             gp["lr"] = lr_at(lr, it, 100, (time.time() - t0) / (60 * minutes))
         vids, T, caps, qas = batch(rng, objs_list, bs, tmin, min(tmax, tokens.shape[1]))
-        x = tokens[vids, :T].float()
+        x = tokens[vids, :T].float().to(DEV)
         x = x + token_noise * torch.randn_like(x)
         (l_cap, l_qa), h = decoder_loss(dec, x, caps, qas)
         l_cnt = memcount.loss(probe, h, counts[vids, :T]) if probe is not None else torch.zeros(())
         opt.zero_grad()
-        (l_cap + l_qa + count_weight * l_cnt).backward()
+        (l_cap + l_qa + count_weight * l_cnt).backward()  # l_cnt: CPU only (memcount)
         torch.nn.utils.clip_grad_norm_(dec.parameters(), 1.0)
         opt.step()
         if it % 25 == 0:
@@ -215,7 +220,7 @@ def train_decoder(tokens, objs_list, minutes, dec, bs=12, lr=3e-3, tmin=16, tmax
 
 
 def save_decoder(dec, path):
-    sd = {k: v for k, v in dec.state_dict().items() if not k.startswith("count_probe.")}
+    sd = {k: v.cpu() for k, v in dec.state_dict().items() if not k.startswith("count_probe.")}
     torch.save({"config": dec.config, "vocab": len(g.VOCAB), "dec": sd}, path)
 
 
@@ -323,6 +328,7 @@ def main():
     p.add_argument("--motion", action="store_true",
                    help="head: MotionHead on each sample's and its lead frame's rows (data --half)")
     p.add_argument("--dec-name", default="dec.pt")
+    p.add_argument("--dec-seed", type=int, default=0, help="decoder: the batches' random seed")
     p.add_argument("--eval-videos", type=int, default=60)
     p.add_argument("--max-samples", type=int, default=64, help="decoder: longest training sequence")
     p.add_argument("--count-weight", type=float, default=0.0,
@@ -352,15 +358,16 @@ def main():
         torch.save(tok.half(), W("tokens.pt"))
         log("tokens", tuple(tok.shape), f"{time.time() - t:.0f} s")
     if a.stage == "decoder":
-        torch.manual_seed(0)
+        torch.manual_seed(a.dec_seed)
         tok = torch.load(W("tokens.pt"))
         objs = data.load(W(a.train))["objs"]
         dec = load_decoder(a.resume).train() if a.resume else MambaDecoder(len(g.VOCAB), layers=a.layers, d_state=a.d_state)
         t = time.time()
         dec, its = train_decoder(tok, objs, a.minutes, dec, bs=a.bs, lr=a.lr, tmax=a.max_samples,
                                  save=W(a.dec_name), count_weight=a.count_weight,
-                                 count_states=a.count_states)
+                                 count_states=a.count_states, seed=a.dec_seed)
         save_decoder(dec, W(a.dec_name))
+        dec.cpu()
         log(f"decoder done {its} iters in {time.time() - t:.0f} s")
     if a.stage == "eval":
         head = load_head(W("head.pt"))
