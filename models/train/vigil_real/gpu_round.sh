@@ -24,7 +24,7 @@ cp "$HEAD" "$W/head.pt"
 export PYTHONPATH=. PYTHONUNBUFFERED=1 VIGIL_DEVICE=${VIGIL_DEVICE:-cuda}
 python3 -m vigil_real.data --seed "$DATA_SEED" --videos "$VIDEOS" --samples 80 --half --procs "$(nproc)" \
   --out "$W/train.pkl"
-python3 -m vigil_real.train tokens --work "$W"
+VIGIL_THREADS=$(nproc) python3 -m vigil_real.train tokens --work "$W"
 LEFT=$((START + DEADLINE_S - $(date +%s) - 20))
 MIN=$(python3 -c "print(max(0.5, $LEFT / 60))")
 echo "data and tokens took $(($(date +%s) - START)) s; arms get $MIN min"
