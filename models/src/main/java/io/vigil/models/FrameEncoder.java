@@ -3,14 +3,17 @@ package io.vigil.models;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The frame encoder graph: preprocessed frames {@code [N, 3, H, W]} to one token per frame {@code
- * [N, D]}, N frames in one ONNX call. Immutable; thread-safe (ONNX Runtime sessions allow
- * concurrent {@code run}). Opens only the encoder graph; close it to free the session.
+ * The frame encoder graph: preprocessed frames {@code [N, C, H, W]} to one token per frame {@code
+ * [N, D]}, N frames in one ONNX call. C is 3 (R, G, B), or 6 when the manifest declares a lead
+ * ({@code frame.lead_ms}: each input is the sample's R, G, B followed by its lead frame's, as the
+ * decoder pairs them). Immutable; thread-safe (ONNX Runtime sessions allow concurrent {@code run}).
+ * Opens only the encoder graph; close it to free the session.
  */
 public final class FrameEncoder implements AutoCloseable {
 
@@ -18,16 +21,40 @@ public final class FrameEncoder implements AutoCloseable {
     static final String OUTPUT = "tokens";
 
     private final OrtGraph graph;
+    private final int channels; // C
     private final int height; // H
     private final int width; // W
     private final int tokenDim; // D
 
     private FrameEncoder(OrtGraph graph, Manifest m) {
         this.graph = graph;
+        this.channels = m.inputChannels();
         this.height = m.frameHeight();
         this.width = m.frameWidth();
         this.tokenDim = m.tokenDim();
         graph.requireIo(new String[] {INPUT}, OUTPUT);
+        long graphChannels = inputChannelsOf(graph);
+        if (graphChannels > 0 && graphChannels != channels) {
+            throw new ModelException(
+                    String.format(
+                            "encoder %s/%s takes %d channels per frame, but the manifest's frame"
+                                    + " gives %d (frame.lead_ms = %d: 6 with a lead, else 3)",
+                            graph.modelDir, graph.file, graphChannels, channels, m.leadMs()));
+        }
+    }
+
+    /** The graph's fixed channel count (dim 1 of its input), or -1 when it is not fixed. */
+    private static long inputChannelsOf(OrtGraph graph) {
+        try {
+            if (graph.session.getInputInfo().get(INPUT).getInfo() instanceof TensorInfo t
+                    && t.getShape().length == 4) {
+                return t.getShape()[1]; // [N, C, H, W]
+            }
+            return -1;
+        } catch (OrtException e) {
+            throw ModelException.ort(
+                    graph.modelDir, graph.file, "reading the input shape", INPUT, e);
+        }
     }
 
     /**
@@ -56,15 +83,21 @@ public final class FrameEncoder implements AutoCloseable {
         return tokenDim;
     }
 
-    /** Floats in one preprocessed frame: {@code 3 * H * W}. */
+    /** C: 3, or 6 with a lead (the manifest's {@code frame.lead_ms}). */
+    public int channels() {
+        return channels;
+    }
+
+    /** Floats in one encoder input: {@code C * H * W}. */
     public int frameSize() {
-        return 3 * height * width;
+        return channels * height * width;
     }
 
     /**
      * Encodes frames in one call.
      *
-     * @param frames each {@code [3, H, W]}, from {@link FramePreprocessor}
+     * @param frames each {@code [C, H, W]}: from {@code FramePreprocessor}, or with a lead as the
+     *     decoder pairs a sample with its lead ({@code ChunkDecoder.sample})
      * @return {@code [N][D]}
      */
     public float[][] encode(List<float[]> frames) {
@@ -73,19 +106,19 @@ public final class FrameEncoder implements AutoCloseable {
             return new float[0][];
         }
         int size = frameSize();
-        FloatBuffer in = Tensors.Scratch.get().floats(0, n * size); // [N, 3, H, W]
+        FloatBuffer in = Tensors.Scratch.get().floats(0, n * size); // [N, C, H, W]
         for (int i = 0; i < n; i++) {
             float[] f = frames.get(i);
             if (f.length != size) {
                 throw new ModelException(
                         String.format(
-                                "frame %d has %d floats, the encoder of %s takes [3, %d, %d] = %d",
-                                i, f.length, graph.modelDir, height, width, size));
+                                "frame %d has %d floats, the encoder of %s takes [%d, %d, %d] = %d",
+                                i, f.length, graph.modelDir, channels, height, width, size));
             }
             in.put(f);
         }
         in.rewind();
-        long[] shape = {n, 3, height, width};
+        long[] shape = {n, channels, height, width};
         try (OnnxTensor frameTensor = OnnxTensor.createTensor(graph.env, in, shape);
                 OrtSession.Result result = graph.session.run(Map.of(INPUT, frameTensor))) {
             FloatBuffer out = Tensors.output(result, OUTPUT); // [N, D]

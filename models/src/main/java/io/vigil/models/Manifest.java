@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.models.video.FramePreprocessor;
+import io.vigil.models.video.FrameSampler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,7 +25,11 @@ import java.util.Objects;
  */
 public final class Manifest {
 
-    /** The manifest's {@code frame} object: the encoder's input size and normalisation. */
+    /**
+     * The manifest's {@code frame} object: the encoder's input size and normalisation, and the
+     * optional lead ({@code lead_ms}: the encoder also sees the frame that long before each sample;
+     * absent or 0 for none).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Frame(
             @JsonProperty("height") int height,
@@ -32,7 +37,8 @@ public final class Manifest {
             @JsonProperty("channels") String channels,
             @JsonProperty("resize") String resize,
             @JsonProperty("mean") float[] mean, // [3], R G B
-            @JsonProperty("std") float[] std) {} // [3], R G B
+            @JsonProperty("std") float[] std, // [3], R G B
+            @JsonProperty("lead_ms") Double leadMs) {}
 
     /** The manifest's {@code tokenizer} object. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -136,6 +142,17 @@ public final class Manifest {
                 json.frame().channels() == null || "RGB".equals(json.frame().channels()),
                 "frame.channels is \"RGB\" (got \"" + json.frame().channels() + "\")");
         require(json.sampleFps() != null && json.sampleFps() > 0, "sample_fps > 0");
+        Double lead = json.frame().leadMs();
+        require(
+                lead == null
+                        || lead == 0
+                        || (lead > 0 && lead < 1000 / json.sampleFps() && lead == Math.rint(lead)),
+                String.format(
+                        Locale.ROOT,
+                        "frame.lead_ms absent, 0 or a whole number of ms with 0 < lead_ms <"
+                                + " 1000 / sample_fps = %.1f (got %s)",
+                        1000 / json.sampleFps(),
+                        lead));
         require(json.tokenDim() != null && json.tokenDim() > 0, "token_dim > 0");
         require(json.mamba() != null, "mamba");
         require(json.vocabSize() != null && json.vocabSize() > 0, "vocab_size > 0");
@@ -259,6 +276,31 @@ public final class Manifest {
 
     public double sampleFps() {
         return json.sampleFps();
+    }
+
+    /**
+     * How long before each sample the frame the encoder also sees is ({@code frame.lead_ms}); 0
+     * when the manifest has none (each input is the sample frame alone).
+     */
+    public long leadMs() {
+        Double lead = json.frame().leadMs();
+        return lead == null ? 0L : lead.longValue();
+    }
+
+    /**
+     * C, the channels of one encoder input: 3 (R, G, B of the sample), or 6 with a lead (the
+     * sample's R, G, B, then its lead frame's).
+     */
+    public int inputChannels() {
+        return leadMs() > 0 ? 6 : 3;
+    }
+
+    /**
+     * A sampler at the start of a stream at the model's {@code sample_fps} and lead: the one every
+     * caller that runs this model over video uses.
+     */
+    public FrameSampler sampler() {
+        return FrameSampler.start(sampleFps(), leadMs());
     }
 
     /** D, the width of one frame token. */

@@ -64,7 +64,7 @@ class GoldenClipTest {
     /** The samples the pipeline would take from the clip, preprocessed: each [3, H, W]. */
     static List<float[]> samples() throws IOException {
         byte[] clip = Files.readAllBytes(dir.resolve("clip.ts"));
-        FrameSampler sampler = new FrameSampler(model.manifest().sampleFps());
+        FrameSampler sampler = model.manifest().sampler();
         FramePreprocessor pre = model.preprocessor();
         ChunkDecoder.Sampled sampled =
                 new ChunkDecoder().sample(clip, Container.MPEGTS, 0, sampler, pre);

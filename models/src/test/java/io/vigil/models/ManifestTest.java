@@ -3,6 +3,7 @@ package io.vigil.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.models.video.FrameSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +79,50 @@ class ManifestTest {
         assertThat(m.tokenizer().file()).isEqualTo("vocab.json");
         assertThat(m.files()).containsOnlyKeys("encoder.onnx", "decoder_step.onnx", "vocab.json");
         assertThat(Tokenizer.load(m).decode(new int[] {6})).isEqualTo("red");
+        assertThat(m.leadMs()).isZero(); // absent: no lead
+        assertThat(m.inputChannels()).isEqualTo(3);
+        assertThat(m.sampler()).isEqualTo(new FrameSampler(1.0));
+    }
+
+    @Test
+    void aLeadIsReadWithItsChannelsAndSampler() throws IOException {
+        writeManifest(
+                MANIFEST.replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 500,"));
+        Manifest m = Manifest.load(dir);
+        assertThat(m.leadMs()).isEqualTo(500);
+        assertThat(m.inputChannels()).isEqualTo(6);
+        assertThat(m.sampler()).isEqualTo(FrameSampler.start(1.0, 500));
+        assertThat(m.sampler().nextSampleMs()).isEqualTo(500);
+        assertThat(m.preprocessor().frameSize()).isEqualTo(3 * 64 * 48); // one frame's part
+
+        writeManifest(
+                MANIFEST.replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 0,"));
+        assertThat(Manifest.load(dir).leadMs()).isZero();
+        assertThat(Manifest.load(dir).inputChannels()).isEqualTo(3);
+    }
+
+    @Test
+    void aLeadOutOfRangeIsRefused() throws IOException {
+        for (String bad : new String[] {"-100", "1000", "2500", "250.5"}) {
+            writeManifest(
+                    MANIFEST.replace(
+                            "\"resize\": \"box\",",
+                            "\"resize\": \"box\", \"lead_ms\": " + bad + ","));
+            assertThatThrownBy(() -> Manifest.load(dir))
+                    .as(bad)
+                    .isInstanceOf(ModelException.class)
+                    .hasMessageContaining("is invalid")
+                    .hasMessageContaining("frame.lead_ms")
+                    .hasMessageContaining("1000.0")
+                    .hasMessageContaining("got " + Double.parseDouble(bad));
+        }
+        // at 2 samples a second a lead must be shorter than 500 ms
+        writeManifest(
+                MANIFEST.replace("\"sample_fps\": 1.0", "\"sample_fps\": 2.0")
+                        .replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 500,"));
+        assertThatThrownBy(() -> Manifest.load(dir))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("1000 / sample_fps = 500.0");
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class ModelBenchmark {
         FrameEncoder enc = model.encoder();
         List<float[]> frames = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
-            frames.add(randomFloats(enc.frameSize())); // [3, H, W]
+            frames.add(randomFloats(enc.frameSize())); // [C, H, W]
         }
         return medianMs(Math.max(3, 64 / batch), i -> enc.encode(frames));
     }

@@ -143,19 +143,23 @@ public final class ChunkDecoder {
     public record FrameCounts(int inChunk, int decoded) {}
 
     /**
-     * The frames of a chunk the sampler keeps, preprocessed.
+     * The frames of a chunk the sampler keeps, preprocessed (with a lead, each paired with its lead
+     * frame: {@link LeadPairing}).
      *
      * @param frames in presentation order, possibly none
      * @param inChunk frames in the chunk, kept or not ({@link FrameCounts#inChunk()})
      * @param decoded frames actually decoded ({@link FrameCounts#decoded()})
+     * @param leadsMissing samples whose lead frame was not in the chunk (their own pixels stand in
+     *     for it); 0 without a lead
      */
-    public record Sampled(List<SampledFrame> frames, int inChunk, int decoded) {}
+    public record Sampled(List<SampledFrame> frames, int inChunk, int decoded, int leadsMissing) {}
 
     /**
      * The job's frame path, and that of {@code vigil eval} and the bare loop: decodes the chunk,
      * lets {@code sampler} pick frames by media time, and preprocesses only those, straight from
-     * FFmpeg's buffer. Frames the sampler drops are never converted nor copied out of FFmpeg, and
-     * most are not decoded at all ({@link #decodeSampled}).
+     * FFmpeg's buffer; with a lead, each sample comes out paired with its lead frame ({@code [6, H,
+     * W]}, {@link LeadPairing}). Frames the sampler drops are never converted nor copied out of
+     * FFmpeg, and most are not decoded at all ({@link #decodeSampled}).
      *
      * @param sampler advanced past the kept frames
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
@@ -166,30 +170,10 @@ public final class ChunkDecoder {
             long baseMs,
             FrameSampler sampler,
             FramePreprocessor preprocessor) {
-        List<SampledFrame> kept = new ArrayList<>();
-        FrameCounts counts =
-                decodeSampled(
-                        data,
-                        format(container),
-                        baseMs,
-                        sampler,
-                        new SampleSink() {
-                            @Override
-                            public void accept(
-                                    long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
-                                kept.add(
-                                        new SampledFrame(
-                                                ptsMs,
-                                                preprocessor.preprocess(
-                                                        rgb, width, height, stride)));
-                            }
-
-                            @Override
-                            public void restart() {
-                                kept.clear();
-                            }
-                        });
-        return new Sampled(kept, counts.inChunk(), counts.decoded());
+        LeadPairing pairs = new LeadPairing(sampler, preprocessor);
+        String format = format(container);
+        FrameCounts counts = decodeSampled(data, format, baseMs, sampler, pairs);
+        return pairs.sampled(counts, what(data, format));
     }
 
     /**
@@ -249,7 +233,9 @@ public final class ChunkDecoder {
      * sampler would), skipping the GOPs and GOP tails that hold none of them when the packets allow
      * it ({@link SamplePlan}); else, or when the decoder's output differs from the plan, every
      * frame, within the same deadline. Either way the sink gets the same frames, with the same
-     * pixels, and the sampler ends in the same state.
+     * pixels, and the sampler ends in the same state. With a lead the sink gets the leads too, each
+     * before its sample ({@link FrameSampler#take}); the chunk starts with no lead taken ({@link
+     * FrameSampler#startChunk()}).
      *
      * @param sampler advanced past the kept frames
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
@@ -257,6 +243,7 @@ public final class ChunkDecoder {
     public FrameCounts decodeSampled(
             byte[] data, String format, long baseMs, FrameSampler sampler, SampleSink sink) {
         check(data, format);
+        sampler.startChunk();
         long deadline = System.nanoTime() + budgetNanos;
         if (skipUnsampled) {
             FrameCounts skipped =

@@ -66,6 +66,24 @@ public final class FramePreprocessor {
      * @return {@code [3, H, W]}
      */
     public float[] preprocess(ByteBuffer rgb, int width, int height, int stride) {
+        float[] out = new float[frameSize()]; // [3, H, W]
+        preprocess(rgb, width, height, stride, out, 0);
+        return out;
+    }
+
+    /**
+     * As {@link #preprocess(ByteBuffer, int, int, int)}, written into {@code out} from {@code
+     * offset} on ({@link #frameSize()} floats, {@code [3, H, W]}): a frame and its lead go into one
+     * {@code [6, H, W]} array without a copy.
+     */
+    public void preprocess(
+            ByteBuffer rgb, int width, int height, int stride, float[] out, int offset) {
+        if (offset < 0 || (long) offset + frameSize() > out.length) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "a [3, %d, %d] frame at offset %d does not fit %d floats",
+                            this.height, this.width, offset, out.length));
+        }
         long needed = (long) stride * (height - 1) + 3L * width;
         if (width <= 0 || height <= 0 || stride < 3 * width || rgb.limit() < needed) {
             throw new IllegalArgumentException(
@@ -77,7 +95,6 @@ public final class FramePreprocessor {
         Scratch scratch = SCRATCH.get().fit(3 * width, 3 * this.width);
         byte[] row = scratch.row; // one source row, [3 * width]
         int[] acc = scratch.acc; // per output pixel and channel, [3 * W]
-        float[] out = new float[frameSize()]; // [3, H, W]
         int plane = this.height * this.width;
         for (int y = 0; y < this.height; y++) {
             java.util.Arrays.fill(acc, 0, 3 * this.width, 0);
@@ -103,11 +120,10 @@ public final class FramePreprocessor {
                 for (int c = 0; c < 3; c++) {
                     // integer sums are exact, so this is the mean the contract's formula gives
                     float v = (float) ((double) acc[3 * x + c] / count);
-                    out[c * plane + y * this.width + x] = (v / 255f - mean[c]) / std[c];
+                    out[offset + c * plane + y * this.width + x] = (v / 255f - mean[c]) / std[c];
                 }
             }
         }
-        return out;
     }
 
     /** The box windows for a source size; the last one is kept (a stream's size rarely changes). */

@@ -109,7 +109,8 @@ final class PlannedDecode {
                 return null;
             }
             for (long ms : plan.sampledMs()) {
-                sampler.accept(ms); // takes each: the plan ran a copy of it over these times
+                // takes each (samples, and leads with a lead): the plan ran a copy over these
+                sampler.accept(ms);
             }
             return new FrameCounts(plan.frames(), decoded);
         } catch (VideoDecodeException e) {

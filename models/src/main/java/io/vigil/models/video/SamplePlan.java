@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  *
  * <p>The plan predicts the full decode: one frame per packet, output in presentation order, the
  * chunk's time origin at its first packet (a keyframe, displayed first). It runs a copy of the
- * sampler over those frames, then picks, per GOP holding a sampled frame, the packets from its
+ * sampler over those frames ({@link FrameSampler#accept}: with a lead, the sampled frames include
+ * each sample's lead frame), then picks, per GOP holding a sampled frame, the packets from its
  * keyframe up to the last sampled frame's packet in decode order (a frame's references come before
  * it in decode order, so that prefix decodes the sampled frames exactly). A GOP that is not closed
  * (its keyframe is not an IDR picture, or frames after it in decode order are shown before it, as

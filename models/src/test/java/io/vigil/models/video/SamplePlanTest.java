@@ -141,4 +141,16 @@ class SamplePlanTest {
         assertThat(plan(new long[0], new boolean[0], ALL_IDR, s).fallback()).contains("no video");
         assertThat(plan(c[0], key, ALL_IDR, s).usable()).isTrue();
     }
+
+    @Test
+    void aLeadDecodesEachSampleWithTheFramesBackToItsLead() {
+        // 30 fps, 1-s GOPs: samples at 0.5 s, 1.5 s, 2.5 s, their leads the keyframes before them
+        long[][] c = ipp(90, 30);
+        FrameSampler s = FrameSampler.start(1, 500);
+        SamplePlan p = plan(c[0], flags(c[1]), ALL_IDR, s);
+        assertThat(p.usable()).as(p.fallback()).isTrue();
+        assertThat(p.sampledMs()).containsExactly(0, 500, 1000, 1500, 2000, 2500);
+        assertThat(runs(p)).containsExactly("0-15", "30-45", "60-75");
+        assertThat(s).isEqualTo(FrameSampler.start(1, 500)); // not advanced
+    }
 }

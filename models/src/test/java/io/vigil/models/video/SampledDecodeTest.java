@@ -166,8 +166,48 @@ class SampledDecodeTest {
         assertThat(rest.skipDecoded).as(rest.toString()).isEqualTo(rest.fullDecoded);
     }
 
+    static Stream<Arguments> leadClips() {
+        return Stream.of(
+                Arguments.of("gop1s30.ts", 1.0, 500L),
+                Arguments.of("gop4sbf25.ts", 1.0, 500L),
+                Arguments.of("allkey25.mkv", 0.5, 1500L),
+                Arguments.of("gop1sbf25.mkv", 1.0, 300L),
+                Arguments.of("gop4s30.mkv", 4.0, 100L));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} fps with a lead of {2} ms")
+    @MethodSource("leadClips")
+    void withALeadChunksSampleAsADecodeOfEveryFrame(String name, double fps, long leadMs)
+            throws Exception {
+        Path clip = dir.resolve(name);
+        Totals t = compare(chunks(clip), container(name), FrameSampler.start(fps, leadMs));
+        assertThat(t.kept).as("samples").isPositive();
+        assertThat(t.skipDecoded).as(t.toString()).isLessThan(t.fullDecoded);
+    }
+
+    @Test
+    void withALeadARestoredSamplerAndAnOpenGopSampleAlike() throws Exception {
+        // thresholds off the frame times; the chunks start at 4 s and 8 s, on the samples at
+        // 3974 ms + 26 and 7974 ms + 26 (2/3 s steps, a lead of 640 ms): their leads lay before
+        Totals t =
+                compare(chunks(gop4sBf25), Container.MPEGTS, FrameSampler.restore(1.5, 640, 1_337));
+        assertThat(t.kept).isPositive();
+        assertThat(t.leadsMissing).as(t.toString()).isEqualTo(2);
+        Chunk whole = new Chunk(Files.readAllBytes(openGop30), 0);
+        Totals open = compare(List.of(whole), Container.MPEGTS, FrameSampler.start(1, 500));
+        assertThat(open.kept).isEqualTo(8);
+        assertThat(open.leadsMissing).isZero();
+        assertThat(open.skipDecoded).as(open.toString()).isLessThan(open.fullDecoded);
+    }
+
     /** Sums over a run of chunks. */
-    record Totals(int chunks, int rejected, int kept, int fullDecoded, int skipDecoded) {}
+    record Totals(
+            int chunks,
+            int rejected,
+            int kept,
+            int fullDecoded,
+            int skipDecoded,
+            int leadsMissing) {}
 
     /**
      * Samples every chunk twice, decoding everything and skipping, each with its own sampler
@@ -182,6 +222,7 @@ class SampledDecodeTest {
         int kept = 0;
         int full = 0;
         int skipped = 0;
+        int leadsMissing = 0;
         for (int i = 0; i < chunks.size(); i++) {
             Chunk c = chunks.get(i);
             Outcome expected =
@@ -198,8 +239,9 @@ class SampledDecodeTest {
             kept += expected.sampled().frames().size();
             full += expected.sampled().decoded();
             skipped += actual.sampled().decoded();
+            leadsMissing += expected.sampled().leadsMissing();
         }
-        return new Totals(chunks.size(), rejected, kept, full, skipped);
+        return new Totals(chunks.size(), rejected, kept, full, skipped, leadsMissing);
     }
 
     /** MPEG-TS clips as ingest cuts them; Matroska ones with FFmpeg's segment muxer. */

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Per stream (keyed by streamId): checks the chunk's seq, decodes the chunk with JavaCV/FFmpeg,
  * samples frames at the configured rate by media time and emits them preprocessed ({@code [3, H,
- * W]} floats). Pixels never leave this task: the encoder is chained to it.
+ * W]} floats; {@code [6, H, W]}, each sample with its lead frame, when the model's manifest
+ * declares a lead, {@code frame.lead_ms}). Pixels never leave this task: the encoder is chained to
+ * it.
  *
  * <p>Seq policy, per stream ({@code docs/runbook-understand.md}):
  *
@@ -70,6 +72,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     private final Duration decodeBudget;
 
     private transient FramePreprocessor preprocessor;
+    private transient long leadMs;
     private transient ChunkDecoder chunkDecoder;
     private transient ChunkDecodeMetrics metrics;
     private transient ValueState<Long> nextSeq;
@@ -78,7 +81,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     private transient ValueState<Long> lastStartMs;
 
     /**
-     * @param modelDir the model folder (only its manifest is read: frame size, normalisation)
+     * @param modelDir the model folder (only its manifest is read: frame size, normalisation, lead)
      * @param sampleFps frames sampled per second of media time
      * @param idleTtl state TTL (zero: keep forever)
      * @param decodeBudget longest one chunk may take to decode; past it the chunk is a {@code
@@ -102,6 +105,17 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     public void open(OpenContext openContext) {
         Manifest manifest = Manifest.load(Path.of(modelDir));
         preprocessor = manifest.preprocessor();
+        leadMs = manifest.leadMs();
+        try {
+            FrameSampler.start(sampleFps, leadMs); // the lead must fit the configured rate
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "model %s: its frame.lead_ms %d does not fit the sample rate %s fps"
+                                    + " (the lead must be shorter than one sample step): %s",
+                            manifest.id(), leadMs, sampleFps, e.getMessage()),
+                    e);
+        }
         chunkDecoder = new ChunkDecoder(MAX_FRAMES_PER_CHUNK, decodeBudget);
         metrics = new ChunkDecodeMetrics(getRuntimeContext().getMetricGroup());
         nextSeq = longState("nextSeq");
@@ -117,11 +131,12 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                                                         .LONG_PRIMITIVE_ARRAY_TYPE_INFO),
                                         idleTtl));
         LOG.info(
-                "ChunkDecodeFunction open: model {} frame {}x{}, {} fps",
+                "ChunkDecodeFunction open: model {} frame {}x{}, {} fps, lead {} ms",
                 manifest.id(),
                 preprocessor.width(),
                 preprocessor.height(),
-                sampleFps);
+                sampleFps,
+                leadMs);
     }
 
     /** A per-stream long under the idle TTL policy. */
@@ -206,7 +221,10 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
             throws Exception {
         VideoChunk chunk = in.chunk;
         Long saved = nextSampleMs.value();
-        FrameSampler sampler = new FrameSampler(sampleFps, saved == null ? 0L : saved);
+        FrameSampler sampler =
+                saved == null
+                        ? FrameSampler.start(sampleFps, leadMs)
+                        : FrameSampler.restore(sampleFps, leadMs, saved);
         ChunkDecoder.Sampled sampled;
         long t0 = System.nanoTime();
         try {
@@ -226,6 +244,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         metrics.framesDecoded.inc(sampled.decoded());
         metrics.framesSampled.inc(sampled.frames().size());
         metrics.framesDropped.inc(sampled.inChunk() - sampled.frames().size());
+        metrics.leadsMissing.inc(sampled.leadsMissing());
         for (SampledFrame f : sampled.frames()) {
             out.collect(
                     StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), f.pixels()));

@@ -13,6 +13,7 @@ public final class ChunkDecodeMetrics {
     public static final String FRAMES_DECODED = "framesDecoded";
     public static final String FRAMES_SAMPLED = "framesSampled";
     public static final String FRAMES_DROPPED = "framesDropped";
+    public static final String LEADS_MISSING = "leadsMissing";
     public static final String DECODE_ERRORS = "decodeErrors";
     public static final String DUPLICATES = "chunksDuplicate";
     public static final String OUT_OF_ORDER = "chunksOutOfOrder";
@@ -25,6 +26,10 @@ public final class ChunkDecodeMetrics {
     public final Counter framesDecoded;
     public final Counter framesSampled;
     public final Counter framesDropped;
+
+    /** Samples whose lead frame was not in their chunk (a model with a lead only). */
+    public final Counter leadsMissing;
+
     public final Counter decodeErrors;
     public final Counter duplicates;
     public final Counter outOfOrder;
@@ -41,6 +46,7 @@ public final class ChunkDecodeMetrics {
         framesDecoded = g.counter(FRAMES_DECODED);
         framesSampled = g.counter(FRAMES_SAMPLED);
         framesDropped = g.counter(FRAMES_DROPPED);
+        leadsMissing = g.counter(LEADS_MISSING);
         decodeErrors = g.counter(DECODE_ERRORS);
         duplicates = g.counter(DUPLICATES);
         outOfOrder = g.counter(OUT_OF_ORDER);

@@ -14,7 +14,10 @@ public class StreamFrame {
     /** Presentation time, ms of stream media time. */
     public long ptsMs;
 
-    /** {@code [3, H, W]} from {@code FramePreprocessor}; empty for the marker. */
+    /**
+     * {@code [3, H, W]} from {@code FramePreprocessor}, or {@code [6, H, W]} (the sample, then its
+     * lead frame) for a model with a lead; empty for the marker.
+     */
     public float[] pixels;
 
     /** True on the marker sent after the last chunk of a finite stream. */

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The frame encoder: frames of many streams go into one {@code FrameEncoder.encode} call ({@code
- * [N, 3, H, W] → [N, D]}), one token per frame out, in arrival order (so each stream's order is
- * kept). Chained to the {@code ChunkDecodeFunction}, so it sees that task's key range and pixels
- * stay local; its output is re-interpreted as keyed by streamId.
+ * [N, C, H, W] → [N, D]}, C = 6 for a model with a lead, else 3), one token per frame out, in
+ * arrival order (so each stream's order is kept). Chained to the {@code ChunkDecodeFunction}, so it
+ * sees that task's key range and pixels stay local; its output is re-interpreted as keyed by
+ * streamId.
  *
  * <p>A batch is flushed when it holds {@code maxBatch} frames, when its oldest frame has waited
  * {@code maxDelay} (a processing-time timer), in {@link #prepareSnapshotPreBarrier} (so no frame
@@ -103,7 +104,7 @@ public class FrameEncoderOperator extends AbstractStreamOperator<FrameToken>
         if (buffer.isEmpty()) {
             return;
         }
-        List<float[]> frames = new ArrayList<>(framesInBuffer); // N x [3, H, W]
+        List<float[]> frames = new ArrayList<>(framesInBuffer); // N x [C, H, W]
         for (StreamFrame f : buffer) {
             if (!f.endOfStream) {
                 frames.add(f.pixels);

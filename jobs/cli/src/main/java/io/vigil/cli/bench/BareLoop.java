@@ -5,6 +5,8 @@ import io.vigil.models.VigilModel;
 import io.vigil.models.video.ChunkDecoder;
 import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.LeadPairing;
+import io.vigil.models.video.SampledFrame;
 import io.vigil.schemas.VideoChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ final class BareLoop {
         long[] pendingSegment = new long[streams];
         for (int s = 0; s < streams; s++) {
             states.add(model.newState());
-            samplers.add(new FrameSampler(model.manifest().sampleFps()));
+            samplers.add(model.manifest().sampler());
         }
         int rounds = clips.stream().mapToInt(c -> c.chunks().size()).max().orElse(0);
         long frames = 0;
@@ -73,8 +75,8 @@ final class BareLoop {
                     continue;
                 }
                 VideoChunk c = chunks.get(round);
-                int stream = s;
-                int kept = pixels.size(); // this chunk's frames start here
+                // preprocesses (and, with a lead, pairs) the frames as the job does
+                LeadPairing pairs = new LeadPairing(samplers.get(s), pre);
                 long before = CpuLedger.threadCpuNanos();
                 decoder.decodeSampled(
                         ChunkDecoder.bytes(c.getData()),
@@ -86,20 +88,21 @@ final class BareLoop {
                             public void accept(
                                     long ptsMs, ByteBuffer rgb, int width, int height, int stride) {
                                 long t = CpuLedger.threadCpuNanos();
-                                pixels.add(pre.preprocess(rgb, width, height, stride));
+                                pairs.accept(ptsMs, rgb, width, height, stride);
                                 cpu[Stage.PREPROCESS.ordinal()] += CpuLedger.threadCpuNanos() - t;
-                                owner.add(stream);
-                                times.add(ptsMs);
                             }
 
                             @Override
                             public void restart() { // the chunk is decoded again, every frame
-                                pixels.subList(kept, pixels.size()).clear();
-                                owner.subList(kept, owner.size()).clear();
-                                times.subList(kept, times.size()).clear();
+                                pairs.restart();
                             }
                         });
                 cpu[Stage.DECODE.ordinal()] += CpuLedger.threadCpuNanos() - before;
+                for (SampledFrame f : pairs.frames()) {
+                    pixels.add(f.pixels()); // [C, H, W]
+                    owner.add(s);
+                    times.add(f.ptsMs());
+                }
             }
             if (pixels.isEmpty()) {
                 continue;

@@ -80,7 +80,8 @@ public final class DecodeBenchCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), e);
         }
         FramePreprocessor pre = manifest.preprocessor();
-        double fps = manifest.sampleFps();
+        FrameSampler sampling =
+                manifest.sampler(); // the model's rate and lead; each pass copies it
         List<VideoChunk> chunks =
                 VideoChunker.chunkAll(clip.toString(), ChunkerOptions.defaults("bench"));
         List<byte[]> raw = chunks.stream().map(DecodeBenchCommand::data).toList(); // (b), (d)
@@ -90,13 +91,13 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         int[] counts = new int[4]; // kept, in chunks, decoded by (c), decoded by (a)
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
-            counts[3] = sampleAll(decoder.everyFrameDecoded(), chunks, fps, pre)[2];
+            counts[3] = sampleAll(decoder.everyFrameDecoded(), chunks, sampling, pre)[2];
             long t1 = System.nanoTime();
-            everyFrameToRgb(decoder, chunks, raw, fps, pre);
+            everyFrameToRgb(decoder, chunks, raw, sampling, pre);
             long t2 = System.nanoTime();
-            int[] c = sampleAll(decoder, chunks, fps, pre);
+            int[] c = sampleAll(decoder, chunks, sampling, pre);
             long t3 = System.nanoTime();
-            decodeOnly(decoder, chunks, raw, fps);
+            decodeOnly(decoder, chunks, raw, sampling);
             long t4 = System.nanoTime();
             System.arraycopy(c, 0, counts, 0, 3);
             long[] spans = {t1 - t0, t2 - t1, t3 - t2, t4 - t3};
@@ -124,7 +125,7 @@ public final class DecodeBenchCommand implements Callable<Integer> {
                 chunks.size(),
                 counts[1],
                 counts[0],
-                fps,
+                sampling.sampleFps(),
                 counts[3],
                 counts[2],
                 median(ms[0]),
@@ -166,8 +167,11 @@ public final class DecodeBenchCommand implements Callable<Integer> {
 
     /** Samples every chunk; returns frames kept, frames in the chunks, frames decoded. */
     private static int[] sampleAll(
-            ChunkDecoder decoder, List<VideoChunk> chunks, double fps, FramePreprocessor pre) {
-        FrameSampler sampler = new FrameSampler(fps);
+            ChunkDecoder decoder,
+            List<VideoChunk> chunks,
+            FrameSampler sampling,
+            FramePreprocessor pre) {
+        FrameSampler sampler = sampling.copy();
         int[] counts = new int[3];
         for (VideoChunk c : chunks) {
             ChunkDecoder.Sampled s = decoder.sample(c, sampler, pre);
@@ -178,17 +182,21 @@ public final class DecodeBenchCommand implements Callable<Integer> {
         return counts;
     }
 
-    /** Every decoded frame to RGB in Java, sampled and preprocessed afterwards. */
+    /**
+     * Every decoded frame to RGB in Java, sampled and preprocessed afterwards (with a lead, the
+     * leads too, unpaired).
+     */
     private static void everyFrameToRgb(
             ChunkDecoder decoder,
             List<VideoChunk> chunks,
             List<byte[]> raw,
-            double fps,
+            FrameSampler sampling,
             FramePreprocessor pre) {
-        FrameSampler sampler = new FrameSampler(fps);
+        FrameSampler sampler = sampling.copy();
         for (int i = 0; i < chunks.size(); i++) {
             VideoChunk c = chunks.get(i);
             String format = ChunkDecoder.format(c.getContainer());
+            sampler.startChunk();
             for (DecodedFrame f : decoder.decodeAll(raw.get(i), format, c.getMediaStartMs())) {
                 if (sampler.accept(f.ptsMs())) {
                     pre.preprocess(f.rgb(), f.width(), f.height());
@@ -199,8 +207,11 @@ public final class DecodeBenchCommand implements Callable<Integer> {
 
     /** The skipping decode to RGB, frames left in FFmpeg's buffer. */
     private static void decodeOnly(
-            ChunkDecoder decoder, List<VideoChunk> chunks, List<byte[]> raw, double fps) {
-        FrameSampler sampler = new FrameSampler(fps);
+            ChunkDecoder decoder,
+            List<VideoChunk> chunks,
+            List<byte[]> raw,
+            FrameSampler sampling) {
+        FrameSampler sampler = sampling.copy();
         ChunkDecoder.SampleSink ignore =
                 new ChunkDecoder.SampleSink() {
                     @Override

@@ -18,11 +18,13 @@ import java.util.function.Consumer;
 /**
  * Scores a model on real footage against a reference made by eye ({@link RealReference}), through
  * the pipeline's Java path: the file is cut into chunks as {@code vigil ingest} cuts it, decoded,
- * sampled and preprocessed ({@link ChunkDecoder#sample}), encoded to one token per frame and
- * stepped into one stream's memory; after every sample the model captions the stream, and at the
- * reference's instants it is also asked how many people are in view and how many have appeared so
- * far; at the end, how many people have appeared and whether each vehicle kind was seen. Captions
- * are read with the real-scene grammar ({@link CamCaption}).
+ * sampled and preprocessed ({@link ChunkDecoder#sample}, at the manifest's rate and lead), encoded
+ * to one token per frame and stepped into one stream's memory; after every sample the model
+ * captions the stream. Each reference instant is scored once, with the sample nearest to it (a tie
+ * goes to the earlier sample: with a lead the samples sit half-way between whole seconds): that
+ * sample's caption, and the memory after it asked how many people are in view and how many have
+ * appeared so far. At the end, how many people have appeared and whether each vehicle kind was
+ * seen. Captions are read with the real-scene grammar ({@link CamCaption}).
  */
 final class RealFootageEvaluator {
     static final String IN_VIEW = "how many people are in view";
@@ -46,12 +48,16 @@ final class RealFootageEvaluator {
         List<VideoChunk> chunks =
                 VideoChunker.chunkAll(ref.video().toString(), ChunkerOptions.defaults("real"));
         ChunkDecoder decoder = new ChunkDecoder();
-        FrameSampler sampler = new FrameSampler(model.manifest().sampleFps());
+        FrameSampler sampler = model.manifest().sampler();
         TextGenerator text = model.generator();
         StreamState state = model.newState();
-        double halfStepS = 0.5 / model.manifest().sampleFps();
         List<Said> said = new ArrayList<>();
         RealScore score = new RealScore(ref);
+        List<RealReference.Instant> instants = ref.instants();
+        int next = 0; // the first instant not scored yet
+        Said previous = null; // the sample before, and the memory after it
+        long previousMs = 0;
+        StreamState previousState = null;
         for (VideoChunk chunk : chunks) {
             List<SampledFrame> frames =
                     decoder.sample(chunk, sampler, model.preprocessor()).frames();
@@ -62,36 +68,24 @@ final class RealFootageEvaluator {
             float[][] tokens = model.encoder().encode(pixels); // [N][D]
             for (int i = 0; i < tokens.length; i++) {
                 model.decoder().stepFrame(state, tokens[i]);
-                double tS = frames.get(i).ptsMs() / 1000.0;
+                long ms = frames.get(i).ptsMs();
                 String caption = text.generateCaption(state).text();
-                Said s = new Said(tS, caption, CamCaption.parse(caption));
+                Said s = new Said(ms / 1000.0, caption, CamCaption.parse(caption));
                 said.add(s);
                 score.caption(s);
-                for (RealReference.Instant at : ref.instants()) {
-                    if (Math.abs(at.tS() - tS) <= halfStepS) {
-                        String answer = text.answer(state, IN_VIEW);
-                        score.instant(at, s, CamCaption.number(answer));
-                        String appeared = text.answer(state, APPEARED);
-                        score.appearedAt(at, CamCaption.number(appeared));
-                        RealReference.Range soFar = ref.appearedBy(at.tS());
-                        lines.accept(
-                                String.format(
-                                        Locale.ROOT,
-                                        "%5.1f s  people %d (%d-%d)  caption %d  answer %-6s"
-                                                + " appeared %-8s (%d-%d)  %s",
-                                        at.tS(),
-                                        at.people(),
-                                        at.peopleMin(),
-                                        at.peopleMax(),
-                                        s.parsed().count("person"),
-                                        answer,
-                                        appeared,
-                                        soFar.min(),
-                                        soFar.max(),
-                                        caption));
-                    }
+                // the instants nearer to the sample before than to this one are the one before's
+                while (previous != null
+                        && next < instants.size()
+                        && nearerToFirst(instants.get(next), previousMs, ms)) {
+                    instant(instants.get(next++), previous, previousState, text, ref, score);
                 }
+                previous = s;
+                previousMs = ms;
+                previousState = next < instants.size() ? state.copy() : null;
             }
+        }
+        while (previous != null && next < instants.size()) { // those after the last sample
+            instant(instants.get(next++), previous, state, text, ref, score);
         }
         score.crossings(said);
         score.appeared(text.answer(state, APPEARED));
@@ -99,5 +93,44 @@ final class RealFootageEvaluator {
             score.seen(kind, text.answer(state, "was a " + kind + " seen"));
         }
         return score;
+    }
+
+    /**
+     * Whether {@code at} is at least as near to the sample at {@code firstMs} as to the later one
+     * at {@code secondMs} (a tie goes to the earlier sample), in whole ms.
+     */
+    static boolean nearerToFirst(RealReference.Instant at, long firstMs, long secondMs) {
+        long atMs = Math.round(at.tS() * 1000);
+        return Math.abs(atMs - firstMs) <= Math.abs(secondMs - atMs);
+    }
+
+    /** Scores one reference instant with the sample nearest to it and the memory after it. */
+    private void instant(
+            RealReference.Instant at,
+            Said s,
+            StreamState after,
+            TextGenerator text,
+            RealReference ref,
+            RealScore score) {
+        String answer = text.answer(after, IN_VIEW);
+        score.instant(at, s, CamCaption.number(answer));
+        String appeared = text.answer(after, APPEARED);
+        score.appearedAt(at, CamCaption.number(appeared));
+        RealReference.Range soFar = ref.appearedBy(at.tS());
+        lines.accept(
+                String.format(
+                        Locale.ROOT,
+                        "%5.1f s  people %d (%d-%d)  caption %d  answer %-6s"
+                                + " appeared %-8s (%d-%d)  %s",
+                        at.tS(),
+                        at.people(),
+                        at.peopleMin(),
+                        at.peopleMax(),
+                        s.parsed().count("person"),
+                        answer,
+                        appeared,
+                        soFar.min(),
+                        soFar.max(),
+                        s.caption()));
     }
 }

@@ -23,9 +23,10 @@ import java.util.function.Consumer;
 /**
  * Scores the model on one scene video through the pipeline's own Java path: the frames are encoded
  * as real H.264 ({@link ClipEncoder}), cut into chunks as {@code vigil ingest} cuts them ({@link
- * VideoChunker}), decoded, sampled at the model's rate and preprocessed by the job's own path
- * ({@link ChunkDecoder#sample}), encoded to one token per frame in one batch per chunk, stepped
- * into the stream's Mamba state, and captions and answers are generated greedily from copies.
+ * VideoChunker}), decoded, sampled at the model's rate and lead and preprocessed by the job's own
+ * path ({@link ChunkDecoder#sample}), encoded to one token per frame in one batch per chunk,
+ * stepped into the stream's Mamba state, and captions and answers are generated greedily from
+ * copies.
  */
 public final class SceneEvaluator {
     private final VigilModel model;
@@ -61,7 +62,7 @@ public final class SceneEvaluator {
 
         FramePreprocessor pre = model.preprocessor();
         TextGenerator text = model.generator();
-        FrameSampler sampler = new FrameSampler(model.manifest().sampleFps());
+        FrameSampler sampler = model.manifest().sampler();
         StreamState state = model.newState();
         int sample = 0;
         for (VideoChunk chunk : chunks) {

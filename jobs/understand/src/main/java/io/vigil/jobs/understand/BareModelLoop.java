@@ -34,9 +34,12 @@ public final class BareModelLoop {
         this.state = model.newState();
     }
 
-    /** Runs a finite stream's chunks (the last one marked last). */
+    /**
+     * Runs a finite stream's chunks (the last one marked last), sampled at {@code fps} with the
+     * manifest's lead, as the job samples.
+     */
     public BareModelLoop run(List<VideoChunk> chunks, double fps) {
-        FrameSampler sampler = new FrameSampler(fps);
+        FrameSampler sampler = FrameSampler.start(fps, model.manifest().leadMs());
         FramePreprocessor pre = model.preprocessor();
         ChunkDecoder decoder = new ChunkDecoder();
         Long segment = null;
@@ -44,7 +47,7 @@ public final class BareModelLoop {
         String streamId = chunks.get(0).getStreamId();
         for (VideoChunk c : chunks) {
             for (SampledFrame f : decoder.sample(c, sampler, pre).frames()) {
-                float[] px = f.pixels(); // [3, H, W]
+                float[] px = f.pixels(); // [C, H, W]: C = 6 with a lead, else 3
                 float[][] token = model.encoder().encode(List.of(px)); // [1][D]
                 long s = Math.floorDiv(f.ptsMs(), segmentMs);
                 if (segment != null && s != segment) {

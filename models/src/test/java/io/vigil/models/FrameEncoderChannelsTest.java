@@ -1,0 +1,56 @@
+package io.vigil.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The encoder's input channels follow the manifest: 3 without a lead, 6 with one ({@code
+ * frame.lead_ms}). No 6-channel graph ships yet, so the shipped 3-channel one stands for both: it
+ * runs as C = 3, and a manifest that declares a lead for it is refused when the graph is opened.
+ */
+class FrameEncoderChannelsTest {
+
+    @Test
+    void withoutALeadTheEncoderTakesThreeChannels() {
+        Manifest m = Manifest.load(TestModels.modelDir());
+        try (FrameEncoder enc = FrameEncoder.open(m, ModelOptions.defaults())) {
+            int h = m.frameHeight();
+            int w = m.frameWidth();
+            assertThat(enc.channels()).isEqualTo(3);
+            assertThat(enc.frameSize())
+                    .isEqualTo(3 * h * w)
+                    .isEqualTo(m.preprocessor().frameSize());
+            assertThat(enc.encode(List.of(new float[enc.frameSize()]))[0]).hasSize(m.tokenDim());
+            // a paired [6, H, W] input is not this model's
+            assertThatThrownBy(() -> enc.encode(List.of(new float[6 * h * w])))
+                    .isInstanceOf(ModelException.class)
+                    .hasMessageContaining(6 * h * w + " floats")
+                    .hasMessageContaining("[3, " + h + ", " + w + "]");
+        }
+    }
+
+    @Test
+    void aLeadOnAThreeChannelGraphIsRefusedWhenItOpens(@TempDir Path dir) throws IOException {
+        TestModels.copyModel(dir);
+        Path manifest = dir.resolve(Manifest.FILE_NAME);
+        String json = Files.readString(manifest);
+        assertThat(json).contains("\"resize\": \"box\",");
+        Files.writeString(
+                manifest,
+                json.replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 500,"));
+        Manifest m = Manifest.load(dir);
+        assertThat(m.inputChannels()).isEqualTo(6);
+        assertThatThrownBy(() -> FrameEncoder.open(m, ModelOptions.defaults()))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("takes 3 channels")
+                .hasMessageContaining("gives 6")
+                .hasMessageContaining("lead_ms = 500");
+    }
+}
