@@ -20,26 +20,32 @@ from . import realcal
 from .export import OUT, onnx_greedy, session
 
 
-def frames_at(path, every=30):
+def frames_at(path, every=30, also=None):
+    """Frames n = 0, every, 2 every, ... (and with also, n = also, every + also, ... between)."""
+    pick = f"not(mod(n\\,{every}))" + (f"+eq(mod(n\\,{every})\\,{also})" if also else "")
     cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
+           f"select='{pick}',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
            "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3)
 
 
-def encode(model, m, rgb, threads=2):
-    """Frames [N, H, W, 3] RGB 0..255 -> tokens [N, D] by the model's encoder.onnx (m: its manifest)."""
+def encode(model, m, rgb, threads=2, lead=None):
+    """Frames [N, H, W, 3] RGB 0..255 (and for a model with frame.lead_ms, their lead frames, the
+    same shape) -> tokens [N, D] by the model's encoder.onnx (m: its manifest)."""
     mean, std = np.array(m["frame"]["mean"], np.float32), np.array(m["frame"]["std"], np.float32)
-    x = np.ascontiguousarray(((rgb / 255.0 - mean) / std).transpose(0, 3, 1, 2), dtype=np.float32)
+    x = (rgb / 255.0 - mean) / std
+    if m["frame"].get("lead_ms"):
+        x = np.concatenate([x, (lead / 255.0 - mean) / std], -1)  # [N, H, W, 6]: the sample, its lead
+    x = np.ascontiguousarray(x.transpose(0, 3, 1, 2), dtype=np.float32)
     enc = session(os.path.join(model, m["graphs"]["encoder"]), threads)
     return np.concatenate([enc.run(["tokens"], {"frames": x[i:i + 8]})[0] for i in range(0, len(x), 8)])
 
 
-def run_model(model, rgb):
+def run_model(model, rgb, lead=None):
     m = json.load(open(os.path.join(model, "manifest.json")))
     step = session(os.path.join(model, m["graphs"]["step"]))
-    tok = encode(model, m, rgb)
+    tok = encode(model, m, rgb, lead=lead)
     L, di, ds, dc = (m["mamba"][k] for k in ("layers", "d_inner", "d_state", "d_conv"))
     c, h = np.zeros((L, 1, di, dc - 1), np.float32), np.zeros((L, 1, di, ds), np.float32)
     caps = []
@@ -58,10 +64,13 @@ def main():
     path = realcal.fetch(a.cache)
     rows = realcal.real_rows(path)
     tracks = realcal.people(rows)
-    caps = run_model(a.model, frames_at(path).astype(np.float32))
+    lead_ms = json.load(open(os.path.join(a.model, "manifest.json")))["frame"].get("lead_ms", 0)
+    half = round(lead_ms * 30 / 1000)  # frames: samples at k * 30 + half, their leads at k * 30
+    fr = frames_at(path, also=half).astype(np.float32)
+    caps = run_model(a.model, fr[1::2], fr[0::2][:len(fr[1::2])]) if half else run_model(a.model, fr)
     err_t, err_d = [], []
     for k, cap in enumerate(caps):
-        f = k * 30
+        f = k * 30 + half
         tr = sum(1 for t in tracks if f in t and 0 <= t[f][1] <= 1 and 0 <= t[f][2] <= 1
                  and t[f][4] * df.H >= g.MIN_PX)
         det = int((rows[f][:, 0] >= df.FLOOR).sum()) if f < len(rows) else 0
