@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.cli.VigilCommand;
 import io.vigil.cli.common.VigilHome;
+import io.vigil.models.Manifest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,32 +49,32 @@ class RealFootageEvalITCase {
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
         assertThat(json.get("mode").asText()).isEqualTo("real");
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
-        // 79.5 s sampled at 1 fps: a caption after each of the 80 samples
-        assertThat(json.get("captions").asInt()).isEqualTo(80);
+        // 795 frames at 10 fps sampled at 1 fps: a caption after each sample, 80 at whole
+        // seconds, or 79 when the model takes a lead frame (samples at k + lead_ms, the last at
+        // 78.5 s for a 500 ms lead)
+        long leadMs = Manifest.load(model).leadMs();
+        assertThat(json.get("captions").asInt()).isEqualTo(leadMs > 0 ? 79 : 80);
         assertThat(json.get("crossings").asInt()).isEqualTo(ref.crossings().size());
-        // vigil-cam v7 reaches 32/40 (captions) and 33/40 (answers), v6 33/40 and 33/40, v5 30/40
-        // and 34/40, v3 28/40 and 31/40, v2 22/40 and 25/40; v1, without the detection step in its
-        // encoder, had 0/40
-        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.75);
-        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.75);
-        // neither vehicle moves in vtest.avi; v2 to v7 never say one does (v1: 61 of 80)
+        // floors a little under the shipped model's figures (docs/model-card-cam.md)
+        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.8);
+        // neither vehicle moves in vtest.avi
         assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
-        // the parked van and car named as such (kind and count): v7 at 35/40 instants, v6 20/40,
-        // v5 2/40, v3 15/40 (the others count the van twice)
-        assertThat(json.get("vehicles").asDouble()).isGreaterThanOrEqualTo(0.6);
+        // the parked van and car named as such (kind and count)
+        assertThat(json.get("vehicles").asDouble()).isGreaterThanOrEqualTo(0.5);
         // "how many people have appeared" at every instant against the reference's running count
-        // (its tracks first in view by then, ±1): v7 12/40, v6 and v5 10/40, then too many;
-        // reported, no floor
+        // (its tracks first in view by then, ±1): reported, no floor
         assertThat(json.get("appeared_running").asDouble()).isBetween(0.0, 1.0);
-        // which way people move at every instant against the reference's by-eye counts: every
-        // instant has them; v7 names directions from how many people it sees (73.1 % within ±1,
-        // its chance level on this clip 72.3 %; the majority way 18.2 % against 14.5 %), the
-        // teacher + a tracker reaches 94.4 % and 86.4 % (vigil_real.teacherdir); reported, no floor
+        // which way people move at every instant against the reference's by-eye counts, each
+        // beside its chance level on the clip (the same captions against the reference shifted):
+        // the captions must read the motion, not name directions from how many people there are
         assertThat(json.get("direction_instants").asInt()).isEqualTo(ref.instants().size());
         assertThat(json.get("direction_majority_instants").asInt()).isPositive();
-        assertThat(json.get("direction_counts_chance").asDouble()).isBetween(0.0, 1.0);
-        // "was a KIND seen?" for the five vehicle kinds at the end: v7, v6 and v5 4 of 5 (they miss
-        // the car), v3 5 of 5
+        assertThat(json.get("direction_counts").asDouble())
+                .isGreaterThanOrEqualTo(json.get("direction_counts_chance").asDouble() + 0.08);
+        assertThat(json.get("direction_majority").asDouble())
+                .isGreaterThanOrEqualTo(json.get("direction_majority_chance").asDouble() + 0.25);
+        // "was a KIND seen?" for the five vehicle kinds at the end
         assertThat(json.get("seen_vehicles").asDouble()).isGreaterThanOrEqualTo(0.6);
         // the real-scene model speaks its grammar on real footage: every caption reads
         assertThat(json.get("malformed_captions").asInt()).isZero();
