@@ -22,19 +22,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import data, memcount, sim, train
+from . import data, sim, train
 from . import detfeat as df
 from . import grammar as g
 from .realval import encode
+from .memcount import person_states
 from .model import CamHead
 from .teacherdir import score
 
 STATES = ("left", "right", "up", "down", "standing")
 REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference", "vtest.json")
-
-
-def person_states(objs, T):  # [T, 5] people in view at t moving left/right/up/down/still
-    return memcount.targets(objs, T, True).reshape(T, 8, len(g.KINDS))[:, 3:, 0]
 
 
 def rows_rule(ds, videos=200):

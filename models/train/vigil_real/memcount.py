@@ -49,6 +49,10 @@ def targets(objs, T, states=False):
     return out.reshape(T, -1)
 
 
+
+def person_states(objs, T):  # [T, 5] people in view at t moving left/right/up/down/still
+    return targets(objs, T, True).reshape(T, 8, len(g.KINDS))[:, 3:, 0]
+
 def all_targets(objs_list, T, states=False):
     """-> [V, T, n_targets(states)] for every video."""
     return torch.from_numpy(np.stack([targets(objs, T, states) for objs in objs_list]))

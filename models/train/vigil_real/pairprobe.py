@@ -26,7 +26,8 @@ import torch.nn.functional as F
 from . import detfeat as df
 from . import sim
 from .calib import detector, run
-from .dirdiag import REF, STATES, person_states
+from .dirdiag import REF, STATES
+from .memcount import person_states
 from .model import AuxHead, CamHead, MotionHead
 from .teacherdir import score
 

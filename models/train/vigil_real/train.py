@@ -61,8 +61,7 @@ def aux_of(ds, bins, grid=(0, 0), motion=False):
         m = np.stack([sim.person_map(objs, s, *grid) for objs in ds["objs"] for s in range(T)])
         a = np.concatenate([a, m], 1)
     if motion:
-        d = np.concatenate([memcount.targets(o, T, True).reshape(T, 8, len(g.KINDS))[:, 3:, 0]
-                            for o in ds["objs"]])
+        d = np.concatenate([memcount.person_states(o, T) for o in ds["objs"]])
         a = np.concatenate([a[:len(d)], d], 1)
     return torch.from_numpy(np.asarray(a, np.float16))
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The encoder's input channels follow the manifest: 3 without a lead, 6 with one ({@code
- * frame.lead_ms}). No 6-channel graph ships yet, so the shipped 3-channel one stands for both: it
- * runs as C = 3, and a manifest that declares a lead for it is refused when the graph is opened.
+ * frame.lead_ms}): vigil-tiny's graph runs as C = 3 and is refused when a manifest declares a lead
+ * for it; vigil-cam's (which declares one) runs as C = 6 and refuses a lone frame.
  */
 class FrameEncoderChannelsTest {
 
@@ -33,6 +33,25 @@ class FrameEncoderChannelsTest {
                     .isInstanceOf(ModelException.class)
                     .hasMessageContaining(6 * h * w + " floats")
                     .hasMessageContaining("[3, " + h + ", " + w + "]");
+        }
+    }
+
+    @Test
+    void withALeadTheEncoderTakesEachSampleWithItsLeadFrame() {
+        Path cam = TestModels.repoRoot().resolve("models").resolve("vigil-cam");
+        Manifest m = Manifest.load(cam);
+        assertThat(m.leadMs()).isPositive();
+        try (FrameEncoder enc = FrameEncoder.open(m, ModelOptions.defaults())) {
+            int h = m.frameHeight();
+            int w = m.frameWidth();
+            assertThat(enc.channels()).isEqualTo(6);
+            assertThat(enc.frameSize()).isEqualTo(2 * m.preprocessor().frameSize());
+            float[][] tokens = enc.encode(List.of(new float[6 * h * w], new float[6 * h * w]));
+            assertThat(tokens).hasNumberOfRows(2);
+            assertThat(tokens[0]).hasSize(m.tokenDim()).containsExactly(tokens[1]);
+            assertThatThrownBy(() -> enc.encode(List.of(new float[3 * h * w])))
+                    .isInstanceOf(ModelException.class)
+                    .hasMessageContaining("[6, " + h + ", " + w + "]");
         }
     }
 
