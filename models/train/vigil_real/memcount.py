@@ -53,6 +53,24 @@ def targets(objs, T, states=False):
 def person_states(objs, T):  # [T, 5] people in view at t moving left/right/up/down/still
     return targets(objs, T, True).reshape(T, 8, len(g.KINDS))[:, 3:, 0]
 
+
+def person_flow(objs, T):
+    """[T, 2] people who came into view for the first time at sample k (entries: what "how many
+    have appeared" adds up) and people last in view at k - 1 (exits); -1 at k = 0 and for exits
+    at the last sample, where the video does not say (masked in the loss)."""
+    out = np.zeros((T, 2), np.float32)
+    for o in objs:
+        vis = np.asarray(o["vis"][:T], bool)
+        if o["kind"] != "person" or not vis.any():
+            continue
+        v = np.nonzero(vis)[0]
+        out[v[0], 0] += 1
+        if v[-1] + 1 < T:
+            out[v[-1] + 1, 1] += 1
+    out[0] = -1
+    out[T - 1, 1] = -1
+    return out
+
 def all_targets(objs_list, T, states=False):
     """-> [V, T, n_targets(states)] for every video."""
     return torch.from_numpy(np.stack([targets(objs, T, states) for objs in objs_list]))

@@ -48,10 +48,11 @@ def rows_of(ds, motion=False):
     return np.concatenate([ds["rows"], ds["rows_half"]], 2) if motion else ds["rows"]
 
 
-def aux_of(ds, bins, grid=(0, 0), motion=False):
+def aux_of(ds, bins, grid=(0, 0), motion=False, flow=False):
     """The per-frame targets [V * T, n]: the dataset's own (sim.XB x sim.YB position bins) or,
     for other bins, recomputed from its objects; with a grid, a map of the people after them;
-    with motion, the people moving left / right / up / down / still last (the caption's groups)."""
+    with motion, the people moving left / right / up / down / still (the caption's groups); with
+    flow, last, the people who entered and left since the previous sample (-1: unknown)."""
     T = ds["rows"].shape[1]
     if tuple(bins) == (sim.XB, sim.YB):
         a = ds["aux"][:len(ds["objs"])].reshape(-1, sim.AUX)
@@ -63,17 +64,20 @@ def aux_of(ds, bins, grid=(0, 0), motion=False):
     if motion:
         d = np.concatenate([memcount.person_states(o, T) for o in ds["objs"]])
         a = np.concatenate([a[:len(d)], d], 1)
+    if flow:
+        a = np.concatenate([a, np.concatenate([memcount.person_flow(o, T) for o in ds["objs"]])], 1)
     return torch.from_numpy(np.asarray(a, np.float16))
 
 
 def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), grid=(0, 0),
-               motion=False, lead_missing=0.05, aux_only=1000):
+               motion=False, lead_missing=0.05, aux_only=1000, flow=False):
     """motion: MotionHead on each sample's and its lead frame's rows, warm-started from a CamHead
     with the motion inputs' weights zero; a lead_missing share of samples gets its own rows as
-    the lead, as the Java decoder gives a sample whose lead frame is not in its chunk."""
+    the lead, as the Java decoder gives a sample whose lead frame is not in its chunk; flow adds
+    the entries and exits since the previous sample (memcount.person_flow) to the targets."""
     r = rows_of(ds, motion)
     rows = torch.from_numpy(r.reshape(-1, r.shape[2], 11))
-    aux = aux_of(ds, bins, grid, motion)
+    aux = aux_of(ds, bins, grid, motion, flow)
     n_aux, stride = aux.shape[1], 1 + bins[0] + bins[1]
     head, auxh = MotionHead() if motion else CamHead(), AuxHead(n_out=n_aux)
     if init:  # warm start from an earlier head (and its per-frame head where the targets agree)
@@ -92,8 +96,9 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), g
     cnt = torch.zeros(n_aux, dtype=torch.bool)
     cnt[:sim.NK * stride:stride] = True  # the count entries
     w = torch.where(cnt, 2.0, 1.0)
+    nf = 2 if flow else 0
     if motion:
-        w[-5:] = 4.0  # the direction counts
+        w[n_aux - nf - 5:] = 4.0  # the direction counts (and the flow)
     t0, it = time.time(), 0
     while time.time() - t0 < 60 * minutes:
         for gp in opt.param_groups:
@@ -105,7 +110,7 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), g
         if motion:
             gone = torch.rand(bs) < lead_missing
             x[gone, df.K:] = x[gone, :df.K]
-        loss = (F.smooth_l1_loss(auxh(head(x)), y, reduction="none") * w).mean()
+        loss = (F.smooth_l1_loss(auxh(head(x)), y.clamp(min=0), reduction="none") * w * (y >= 0)).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -116,18 +121,24 @@ def train_head(ds, minutes, bs=128, lr=2e-3, init=None, bins=(sim.XB, sim.YB), g
 
 
 @torch.no_grad()
-def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB), grid=(0, 0), motion=False):
+def eval_head(head, auxh, ds, n=4000, bins=(sim.XB, sim.YB), grid=(0, 0), motion=False, flow=False):
     r = rows_of(ds, motion)
     rows = torch.from_numpy(r.reshape(-1, r.shape[2], 11)[:n]).float()
-    aux = aux_of(ds, bins, grid, motion)[:n].float()
+    aux = aux_of(ds, bins, grid, motion, flow)[:n].float()
     pred = auxh(head(rows))
     i = torch.arange(0, sim.NK * (1 + bins[0] + bins[1]), 1 + bins[0] + bins[1])
     pc, tc = pred[:, i].round(), aux[:, i]
     out = {"count_exact_all_kinds": float((pc == tc).all(1).float().mean()),
            "person_count_exact": float((pc[:, 0] == tc[:, 0]).float().mean()),
            "person_count_within1": float(((pc[:, 0] - tc[:, 0]).abs() <= 1).float().mean())}
+    nf = 2 if flow else 0
     if motion:  # people per direction, all five exact
-        out["directions_exact"] = float((pred[:, -5:].round() == aux[:, -5:]).all(1).float().mean())
+        d = slice(aux.shape[1] - nf - 5, aux.shape[1] - nf)
+        out["directions_exact"] = float((pred[:, d].round() == aux[:, d]).all(1).float().mean())
+    for j, name in enumerate(("entries", "exits")[:nf]):  # where the video says
+        y, p = aux[:, j - nf], pred[:, j - nf].round().clamp(min=0)
+        out[name + "_exact"] = float((p == y)[y >= 0].float().mean())
+        out[name + "_mean"] = [round(float(y[y >= 0].mean()), 4), round(float(p[y >= 0].mean()), 4)]
     return out
 
 
@@ -326,6 +337,8 @@ def main():
                    help="head: also a map of the people in X x Y cells as per-frame targets")
     p.add_argument("--motion", action="store_true",
                    help="head: MotionHead on each sample's and its lead frame's rows (data --half)")
+    p.add_argument("--flow", action="store_true",
+                   help="head: also the people who entered and left since the previous sample as targets")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--dec-seed", type=int, default=0, help="decoder: the batches' random seed")
     p.add_argument("--eval-videos", type=int, default=60)
@@ -340,16 +353,16 @@ def main():
         torch.manual_seed(0)
         ds = data.load(W(a.train))
         head, auxh, its = train_head(ds, a.minutes, init=a.init_head, bins=a.aux_bins, grid=a.aux_map,
-                                     motion=a.motion)
+                                     motion=a.motion, flow=a.flow)
         ho = data.load(W(a.heldout))
         ho["objs"] = ho["objs"][:4000 // ho["rows"].shape[1] + 1]
         for k in ("rows", "rows_half"):
             if k in ho:
                 ho[k] = ho[k][:len(ho["objs"])]
-        r = eval_head(head, auxh, ho, bins=a.aux_bins, grid=a.aux_map, motion=a.motion)
+        r = eval_head(head, auxh, ho, bins=a.aux_bins, grid=a.aux_map, motion=a.motion, flow=a.flow)
         log("head held-out", json.dumps(r), "iters", its)
         torch.save({"head": head.state_dict(), "aux": auxh.state_dict(), "eval": r, "iters": its,
-                    "bins": list(a.aux_bins), "map": list(a.aux_map), "motion": a.motion}, W("head.pt"))
+                    "bins": list(a.aux_bins), "map": list(a.aux_map), "motion": a.motion, "flow": a.flow}, W("head.pt"))
     if a.stage == "tokens":
         head = load_head(W("head.pt"))
         t = time.time()
