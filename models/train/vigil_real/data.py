@@ -1,6 +1,7 @@
 """Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
-[--wander] [--half]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see README); --wander
-adds the people who stay and wander (sim.Scene); --half also keeps rows_half, the detections half a
+[--wander | --wander-share F] [--half]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
+README); --wander adds the people who stay and wander (sim.Scene) to every video, --wander-share F
+to a share F of them (spread evenly over i); --half also keeps rows_half, the detections half a
 second before each sample (the lead frame of a model with motion at the encoder)."""
 import argparse
 import multiprocessing as mp
@@ -20,10 +21,15 @@ def _one(args):
     return v
 
 
-def build(path, seed, videos, T, procs=2, wander=False, half=False):
+def wanders(i, share):
+    """Whether video i of a set with this share of wanderer videos has them (golden-ratio spread)."""
+    return (i * 0.6180339887) % 1.0 < share
+
+
+def build(path, seed, videos, T, procs=2, wander=0.0, half=False):
     t0 = time.time()
     with mp.Pool(procs) as p:
-        vs = p.map(_one, [(seed, i, T, wander, half) for i in range(videos)], chunksize=16)
+        vs = p.map(_one, [(seed, i, T, wanders(i, wander), half) for i in range(videos)], chunksize=16)
     rows = np.stack([v["rows"] for v in vs])
     aux = np.stack([v["aux"] for v in vs])
     out = {"rows": rows, "aux": aux, "objs": [v["objs"] for v in vs], "seed": seed, "samples": T}
@@ -47,6 +53,7 @@ if __name__ == "__main__":
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--out", required=True)
     ap.add_argument("--wander", action="store_true", help="people who stay and wander (sim.Scene)")
+    ap.add_argument("--wander-share", type=float, default=0.0, help="that in this share of the videos")
     ap.add_argument("--half", action="store_true", help="also the detections 0.5 s before each sample")
     a = ap.parse_args()
-    build(a.out, a.seed, a.videos, a.samples, a.procs, a.wander, a.half)
+    build(a.out, a.seed, a.videos, a.samples, a.procs, 1.0 if a.wander else a.wander_share, a.half)
