@@ -71,6 +71,7 @@ def person_flow(objs, T):
     out[T - 1, 1] = -1
     return out
 
+
 def all_targets(objs_list, T, states=False):
     """-> [V, T, n_targets(states)] for every video."""
     return torch.from_numpy(np.stack([targets(objs, T, states) for objs in objs_list]))
