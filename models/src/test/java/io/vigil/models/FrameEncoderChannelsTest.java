@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,12 +57,7 @@ class FrameEncoderChannelsTest {
     @Test
     void aLeadOnAThreeChannelGraphIsRefusedWhenItOpens(@TempDir Path dir) throws IOException {
         TestModels.copyModel(dir);
-        Path manifest = dir.resolve(Manifest.FILE_NAME);
-        String json = Files.readString(manifest);
-        assertThat(json).contains("\"resize\": \"box\",");
-        Files.writeString(
-                manifest,
-                json.replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 500,"));
+        TestModels.addLead(dir, 500);
         Manifest m = Manifest.load(dir);
         assertThat(m.inputChannels()).isEqualTo(6);
         assertThatThrownBy(() -> FrameEncoder.open(m, ModelOptions.defaults()))

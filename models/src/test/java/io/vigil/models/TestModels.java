@@ -85,4 +85,24 @@ public final class TestModels {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Declares a lead frame ({@code frame.lead_ms}) in a copied model's manifest, in place: the
+     * tests of a lead model's contract on the small model's files.
+     */
+    public static void addLead(Path modelDir, int leadMs) {
+        Path manifest = modelDir.resolve(Manifest.FILE_NAME);
+        String anchor = "\"resize\": \"box\",";
+        try {
+            String json = Files.readString(manifest);
+            if (!json.contains(anchor)) {
+                throw new IllegalStateException(
+                        manifest + " has no " + anchor + " to add a lead after");
+            }
+            Files.writeString(
+                    manifest, json.replace(anchor, anchor + " \"lead_ms\": " + leadMs + ","));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

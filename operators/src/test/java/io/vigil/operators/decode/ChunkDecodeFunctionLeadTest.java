@@ -46,12 +46,7 @@ class ChunkDecodeFunctionLeadTest {
                 Files.copy(f, leadModel.resolve(f.getFileName()));
             }
         }
-        Path manifest = leadModel.resolve(Manifest.FILE_NAME);
-        String json = Files.readString(manifest);
-        assertThat(json).contains("\"resize\": \"box\",");
-        Files.writeString(
-                manifest,
-                json.replace("\"resize\": \"box\",", "\"resize\": \"box\", \"lead_ms\": 500,"));
+        io.vigil.models.TestModels.addLead(leadModel, 500);
         frameSize = Manifest.load(leadModel).preprocessor().frameSize();
         c0 = TestChunks.chunk("cam", 0, 1, FPS, 2, false);
         c1 = TestChunks.chunk("cam", 1, 1, FPS, 2, false);
