@@ -1,7 +1,8 @@
 """Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
-[--wander | --wander-share F] [--half]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
+[--wander | --wander-share F] [--return-share F] [--half]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
 README); --wander adds the people who stay and wander (sim.Scene) to every video, --wander-share F
-to a share F of them (spread evenly over i); --half also keeps rows_half, the detections half a
+to a share F of them (spread evenly over i), --return-share F the people who leave and come back to
+a share F (spread independently of the wanderers); --half also keeps rows_half, the detections half a
 second before each sample (the lead frame of a model with motion at the encoder)."""
 import argparse
 import multiprocessing as mp
@@ -14,8 +15,8 @@ from . import sim
 
 
 def _one(args):
-    seed, i, T, wander, half = args
-    v = sim.make_video(seed * 1_000_000 + i, T, wander, half)
+    seed, i, T, wander, half, returns = args
+    v = sim.make_video(seed * 1_000_000 + i, T, wander, half, returns)
     for o in v["objs"]:  # compact
         o["pos"] = o["pos"].astype(np.float16)
     return v
@@ -26,10 +27,16 @@ def wanders(i, share):
     return (i * 0.6180339887) % 1.0 < share
 
 
-def build(path, seed, videos, T, procs=2, wander=0.0, half=False):
+def returns(i, share):
+    """Whether video i has people who come back (spread by another irrational step than wanders)."""
+    return (i * 0.7548776662 + 0.5) % 1.0 < share
+
+
+def build(path, seed, videos, T, procs=2, wander=0.0, half=False, back=0.0):
     t0 = time.time()
     with mp.Pool(procs) as p:
-        vs = p.map(_one, [(seed, i, T, wanders(i, wander), half) for i in range(videos)], chunksize=16)
+        vs = p.map(_one, [(seed, i, T, wanders(i, wander), half, returns(i, back))
+                                for i in range(videos)], chunksize=16)
     rows = np.stack([v["rows"] for v in vs])
     aux = np.stack([v["aux"] for v in vs])
     out = {"rows": rows, "aux": aux, "objs": [v["objs"] for v in vs], "seed": seed, "samples": T}
@@ -54,6 +61,9 @@ if __name__ == "__main__":
     ap.add_argument("--out", required=True)
     ap.add_argument("--wander", action="store_true", help="people who stay and wander (sim.Scene)")
     ap.add_argument("--wander-share", type=float, default=0.0, help="that in this share of the videos")
+    ap.add_argument("--return-share", type=float, default=0.0,
+                    help="people who leave and come back by the same side, in this share of the videos")
     ap.add_argument("--half", action="store_true", help="also the detections 0.5 s before each sample")
     a = ap.parse_args()
-    build(a.out, a.seed, a.videos, a.samples, a.procs, 1.0 if a.wander else a.wander_share, a.half)
+    build(a.out, a.seed, a.videos, a.samples, a.procs, 1.0 if a.wander else a.wander_share, a.half,
+          a.return_share)

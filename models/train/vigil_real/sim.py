@@ -4,7 +4,9 @@ A video is T samples at 1 fps. Tracks: people, bicycles and motorcycles (each wi
 is a person too), cars, buses, trucks, dogs (often with a walker), on a ground plane seen in
 perspective (box height grows linearly with the feet's image row below a horizon), entering at
 the edges or mid-frame (doors), walking left/right/up/down with turns, stops and lingering,
-people who stay and wander (a share per scene, with wander=True), parked vehicles, exits;
+people who stay and wander (a share per scene, with wander=True), people who leave and come back
+by the side they left (a share per scene, with returns=True: the same person, counted once by
+"appeared"), parked vehicles, exits;
 simulation starts 30 s before sample 0 so scenes open busy. What the detector and the encoder's
 decode give for each sample is simdet.py. The truth counts an object in view when its centre is
 in the frame, it is at least MIN_PX tall and at most half hidden by a nearer object.
@@ -32,15 +34,15 @@ HIDDEN = 0.5  # an object more than half hidden by a nearer one is not in view (
 
 class Track:
     __slots__ = ("kind", "x", "yf", "vx", "vy", "asp", "hr", "stop", "rider_of", "alive", "hist",
-                 "linger", "wander")
+                 "linger", "wander", "out")
 
     def __init__(s, kind, x, yf, vx, vy, asp, hr):
         s.kind, s.x, s.yf, s.vx, s.vy, s.asp, s.hr = kind, x, yf, vx, vy, asp, hr
-        s.stop, s.rider_of, s.alive, s.hist, s.linger, s.wander = 0, None, True, {}, 0, 0
+        s.stop, s.rider_of, s.alive, s.hist, s.linger, s.wander, s.out = 0, None, True, {}, 0, 0, None
 
 
 class Scene:
-    def __init__(self, rng, T, wander=False):
+    def __init__(self, rng, T, wander=False, returns=False):
         self.rng, self.T, self.wander_on = rng, T, wander
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
@@ -60,6 +62,10 @@ class Scene:
         # the share of people who stay a while (a plaza, a platform): many in view, few arrivals
         self.wander = r.uniform(0, 0.9) * (r.random() < 0.6) if wander else 0.0
         self.rate["person"] *= 1 - 0.8 * self.wander
+        # the chance that a person who walks out comes back 3-30 s later by the same side
+        self.returns = r.uniform(0.2, 0.7) if returns else 0.0
+        self.away = []  # (track, the step it comes back)
+        self.now = 0
         self.tracks = []
         for _ in range(r.choice(4, p=[0.35, 0.3, 0.22, 0.13])):  # parked vehicles
             k = r.choice(["car", "truck", "bus", "bicycle", "motorcycle"], p=[0.55, 0.25, 0.05, 0.1, 0.05])
@@ -148,9 +154,13 @@ class Scene:
                 t.vx = -t.vx
             if t.wander and (t.yf < self.ytop + 0.05 and t.vy < 0 or t.yf > 1.0 and t.vy > 0):
                 t.vy = -t.vy
-            if (t.x < -w or t.x > 1 + w or t.yf < self.ytop - 0.02 or t.yf - h > 1.0
-                    or r.random() < 0.004):
+            out = ("l" if t.x < -w else "r" if t.x > 1 + w else "t" if t.yf < self.ytop - 0.02
+                   else "b" if t.yf - h > 1.0 else None)
+            if out or r.random() < 0.004:
                 t.alive = False
+                if out and t.kind == "person" and r.random() < self.returns:
+                    t.out = out
+                    self.away.append((t, self.now + int(r.uniform(3, 30))))
         for t in self.tracks:  # riders and walkers follow
             if t.rider_of is not None:
                 o = t.rider_of
@@ -162,6 +172,23 @@ class Scene:
         for k, lam in self.rate.items():
             for _ in range(r.poisson(lam)):
                 self.spawn(k)
+        self.now += 1
+        for t, due in [a for a in self.away if a[1] <= self.now]:
+            self.away.remove((t, due))
+            self.come_back(t)
+
+    def come_back(self, t):
+        """A person who left by side t.out walks back in by it (positions inside the edge band)."""
+        r = self.rng
+        sp, h = r.uniform(*SPEED["person"]), self.height(t)
+        t.alive, t.stop, t.wander, t.linger = True, 0, 0, 0
+        if t.out in "lr":
+            a = (0 if t.out == "l" else np.pi) + r.normal(0, 0.3)
+            t.x = -h * t.asp * AR / 2 if t.out == "l" else 1 + h * t.asp * AR / 2
+        else:
+            a = (0.5 if t.out == "t" else -0.5) * np.pi + r.normal(0, 0.3)
+            t.yf = self.ytop + 0.01 if t.out == "t" else 1.0 + self.height(t, 1.0) * 0.5
+        t.vx, t.vy = sp * np.cos(a), sp * np.sin(a) * 0.6
 
     def record(self, s):
         for t in self.tracks:
@@ -175,12 +202,12 @@ def box_visible(b):
     return 0 <= cx <= 1 and 0 <= cy <= 1 and h * df.H >= g.MIN_PX
 
 
-def make_video(seed, T, wander=False, half=False):
+def make_video(seed, T, wander=False, half=False, returns=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
     to the previous sample; drawn after everything else, so the rest is unchanged)."""
     rng = np.random.default_rng(seed)
-    sc = Scene(rng, T, wander)
+    sc = Scene(rng, T, wander, returns)
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
