@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * @param arrivals when each person the reference follows (crossings and {@code other_tracks}) is
  *     first in view, in seconds, ascending; one person may be two tracks where a re-entry was not
  *     matched, which {@code peopleTotal}'s bounds allow for
+ * @param entries every time a person comes into view (a crossing's entry, each {@code in_view}
+ *     interval's start of the other tracks: a person who leaves and comes back enters twice), in
+ *     seconds, ascending
  * @param peopleTotal distinct people over the whole clip
  */
 public record RealReference(
@@ -29,10 +32,20 @@ public record RealReference(
         List<Instant> instants,
         List<Crossing> crossings,
         List<Double> arrivals,
+        List<Double> entries,
         Range peopleTotal) {
 
     public RealReference {
         arrivals = arrivals.stream().sorted().toList();
+        entries = entries.stream().sorted().toList();
+    }
+
+    /**
+     * Times people came into view by {@code tS}, a return counted again: what a memory that sees
+     * where people are but not what they look like can count.
+     */
+    public int enteredBy(double tS) {
+        return (int) entries.stream().filter(e -> e <= tS + 1e-6).count();
     }
 
     /**
@@ -157,10 +170,12 @@ public record RealReference(
             }
             List<Double> arrivals = new ArrayList<>();
             crossings.forEach(c -> arrivals.add(c.enterS()));
+            List<Double> entries = new ArrayList<>(arrivals);
             for (JsonNode t : root.withArray("other_tracks")) {
                 double first = Double.MAX_VALUE;
                 for (JsonNode interval : t.withArray("in_view")) {
                     first = Math.min(first, interval.get(0).asDouble());
+                    entries.add(interval.get(0).asDouble());
                 }
                 if (first < Double.MAX_VALUE) {
                     arrivals.add(first);
@@ -173,6 +188,7 @@ public record RealReference(
                     instants,
                     crossings,
                     arrivals,
+                    entries,
                     new Range(
                             estimate,
                             total.path("min").asInt(estimate),

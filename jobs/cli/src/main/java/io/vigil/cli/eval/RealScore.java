@@ -11,8 +11,9 @@ import java.util.Locale;
  * many times as the reference holds it (and no other vehicle); for each person who crosses the
  * frame, whether the captions during the crossing say a person moves that way; which way people
  * move at each instant, beside its chance level ({@link DirectionScore}); the number of people who
- * have appeared so far, at every instant (the memory) and at the end; at the end, whether "was a
- * KIND seen?" is answered right for each vehicle kind.
+ * have appeared so far, at every instant (the memory) and at the end, and beside it the same
+ * answers against the times people came into view (a return counted again); at the end, whether
+ * "was a KIND seen?" is answered right for each vehicle kind.
  */
 final class RealScore {
     /** A count within this many of the reference's range counts as right. */
@@ -34,6 +35,7 @@ final class RealScore {
     private int namedElsewhere; // the same direction named while no such crossing is under way
     private int captionsElsewhere;
     private int appearedRunningRight;
+    private int enteredRunningRight;
     private String appeared = "";
     private boolean appearedRight;
     private int seenAsked;
@@ -78,6 +80,9 @@ final class RealScore {
     void appearedAt(RealReference.Instant at, int answered) {
         if (answered >= 0 && ref.appearedBy(at.tS()).containsWithin(answered, SLACK)) {
             appearedRunningRight++;
+        }
+        if (answered >= 0 && Math.abs(answered - ref.enteredBy(at.tS())) <= SLACK) {
+            enteredRunningRight++;
         }
     }
 
@@ -165,7 +170,8 @@ final class RealScore {
                         + " captions during the crossings, in %.1f %% while none that way is under"
                         + " way)%n%s%n\"%s\": %s (reference %d,"
                         + " %d-%d); asked at every instant, within ±%d of the reference's running"
-                        + " count at %d/%d (%.1f %%)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
+                        + " count at %d/%d (%.1f %%); against the times people came into view, a"
+                        + " return counted again (%d by the end), at %d/%d (%.1f %%)%n\"was a KIND seen?\" right for %d of %d vehicle kinds%s%n",
                 SLACK,
                 captionCountRight,
                 instants,
@@ -195,6 +201,10 @@ final class RealScore {
                 appearedRunningRight,
                 instants,
                 100 * rate(appearedRunningRight, instants),
+                ref.entries().size(),
+                enteredRunningRight,
+                instants,
+                100 * rate(enteredRunningRight, instants),
                 seenRight,
                 seenAsked,
                 seenWrong.isEmpty() ? "" : " (wrong: " + String.join(", ", seenWrong) + ")");
@@ -230,7 +240,7 @@ final class RealScore {
                         + "\"direction_majority_instants\":%d,\"direction_majority\":%.4f,"
                         + "\"direction_majority_chance\":%.4f,"
                         + "\"appeared\":\"%s\",\"appeared_right\":%b,\"appeared_running\":%.4f,"
-                        + "\"seen_vehicles\":%.4f}",
+                        + "\"appeared_entries_running\":%.4f,\"seen_vehicles\":%.4f}",
                 ref.video().getFileName(),
                 instants,
                 rate(captionCountRight, instants),
@@ -253,6 +263,7 @@ final class RealScore {
                 appeared.replace("\"", "'"),
                 appearedRight,
                 rate(appearedRunningRight, instants),
+                rate(enteredRunningRight, instants),
                 rate(seenRight, seenAsked));
     }
 }

@@ -54,6 +54,7 @@ class CamCaptionTest {
                                 new RealReference.Crossing(1, 0, 2, "left"),
                                 new RealReference.Crossing(2, 1, 2, "down")),
                         List.of(1.0, 0.0, 0.0, 3.0), // four tracks, first in view at these times
+                        List.of(1.0, 0.0, 0.0, 3.0, 1.5, 1.8), // and two returns into view
                         new RealReference.Range(3, 2, 4)); // one re-entry may be unmatched
         RealScore score = new RealScore(ref);
         List<RealFootageEvaluator.Said> said =
@@ -64,8 +65,10 @@ class CamCaptionTest {
         said.forEach(score::caption);
         score.instant(ref.instants().get(0), said.get(0), 2); // answer 2 vs 3: within 1
         score.instant(ref.instants().get(1), said.get(2), 9); // answer 9 vs 4-6: wrong
-        score.appearedAt(ref.instants().get(0), 4); // 2 tracks by 0 s, so 1-2: 4 is wrong
-        score.appearedAt(ref.instants().get(1), 4); // 3 tracks by 2 s, so 2-3: 4 is within 1
+        // 2 tracks by 0 s, so 1-2: 4 is wrong; 2 entries: wrong too
+        score.appearedAt(ref.instants().get(0), 4);
+        // 3 tracks by 2 s, so 2-3: 4 is within 1; 5 entries: within 1 too
+        score.appearedAt(ref.instants().get(1), 4);
         score.crossings(said);
         score.appeared("five"); // 5 vs 2-4: within 1
         score.seen("car", "yes"); // a car at 2 s: right
@@ -90,6 +93,7 @@ class CamCaptionTest {
                 .contains("\"direction_named_elsewhere\":0.0000")
                 .contains("\"appeared_right\":true")
                 .contains("\"appeared_running\":0.5000")
+                .contains("\"appeared_entries_running\":0.5000")
                 .contains("\"seen_vehicles\":0.5000");
         assertThat(score.table())
                 .contains("right for 2 of 4 vehicle kinds (wrong: truck: yes, bicycle: never)");
@@ -103,8 +107,12 @@ class CamCaptionTest {
                         List.of(),
                         List.of(),
                         List.of(5.0, 0.0, 0.0, 9.0, 12.0), // sorted on the way in
+                        List.of(5.0, 0.0, 0.0, 9.0, 12.0, 7.0, 30.0),
                         new RealReference.Range(4, 3, 6));
         assertThat(ref.arrivals()).containsExactly(0.0, 0.0, 5.0, 9.0, 12.0);
+        assertThat(ref.entries()).containsExactly(0.0, 0.0, 5.0, 7.0, 9.0, 12.0, 30.0);
+        assertThat(ref.enteredBy(8)).isEqualTo(4);
+        assertThat(ref.enteredBy(80)).isEqualTo(7);
         // 5 tracks for 3-6 people: up to two tracks may be one person, one person may be missing
         assertThat(ref.appearedBy(0)).isEqualTo(new RealReference.Range(2, 0, 3));
         assertThat(ref.appearedBy(9)).isEqualTo(new RealReference.Range(4, 2, 5));

@@ -65,6 +65,11 @@ class RealFootageEvalITCase {
         // "how many people have appeared" at every instant against the reference's running count
         // (its tracks first in view by then, ±1): reported, no floor
         assertThat(json.get("appeared_running").asDouble()).isBetween(0.0, 1.0);
+        // and against the times people came into view (a return counted again): 20 entries of the
+        // 13 tracks by the end (the by-eye intervals), reported, no floor
+        assertThat(ref.entries()).hasSize(20);
+        assertThat(ref.arrivals()).hasSize(13);
+        assertThat(json.get("appeared_entries_running").asDouble()).isBetween(0.0, 1.0);
         // which way people move at every instant against the reference's by-eye counts, each
         // beside its chance level on the clip (the same captions against the reference shifted):
         // the captions must read the motion, not name directions from how many people there are
