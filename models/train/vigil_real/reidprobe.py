@@ -1,0 +1,103 @@
+"""Can the detector's own features tell one person from another across time? A probe on the
+Market Street film (realcal.fetch; real, not the test clip), for the "appeared" count: a memory
+that recognised a returner would need such a signal in the token.
+
+Tracks: realcal's teacher + IoU tracker at 30 fps (realcal.people). Features: NanoDet-g's
+128-channel head features (the LeakyRelu before each stride's last conv, [N, 128, H/s, W/s])
+averaged over the cells inside the box at the stride its height picks (< 64 px: 8, < 128: 16,
+else 32), then standardised per stride (the common "person" direction taken out). Positive
+pairs: one track at least --gap s apart; negative: two tracks within 10 s of each other.
+Prints the cosine similarity of each and the AUC (0.5 = no signal).
+
+python -m vigil_real.reidprobe [--gap 2] [--every 10] [--cache DIR]
+"""
+import argparse
+import os
+import subprocess
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import helper
+
+from . import detfeat as df
+from . import realcal
+from .calib import NANODET
+
+HEAD_FEATS = ["PartitionedCall/onnx_tf_prefix_LeakyRelu_151:0", "PartitionedCall/onnx_tf_prefix_LeakyRelu_173:0",
+              "PartitionedCall/onnx_tf_prefix_LeakyRelu_162:0"]
+
+
+def feature_maps(path, every):
+    """frame -> {stride: [128, H/stride, W/stride]} for frames 0, every, 2 every, ..."""
+    m = onnx.load(NANODET)
+    for f in HEAD_FEATS:
+        m.graph.output.append(helper.make_empty_tensor_value_info(f))
+    s = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
+    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
+           f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
+           "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
+    fr = np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3).astype(np.float32)
+    maps = {}
+    for i in range(0, len(fr), 8):
+        outs = s.run(HEAD_FEATS, {"bgr": np.ascontiguousarray(fr[i:i + 8, ..., ::-1].transpose(0, 3, 1, 2))})
+        for j in range(len(outs[0])):
+            maps[(i + j) * every] = {df.H // o.shape[2]: o[j] for o in outs}
+    return maps
+
+
+def embeddings(tracks, maps):
+    """-> [(track, t_s, unit vector, stride)] for each tracked row >= 0.4 on a frame with maps."""
+    emb = []
+    for ti, t in enumerate(tracks):
+        for f, r in t.items():
+            if f not in maps or r[0] < df.FLOOR:
+                continue
+            cx, cy, w, h = r[1] * df.W, r[2] * df.H, r[3] * df.W, r[4] * df.H
+            st = 8 if h < 64 else 16 if h < 128 else 32
+            fm = maps[f][st]
+            x0, x1 = int(max(0, (cx - w / 2) // st)), int(min(fm.shape[2] - 1, (cx + w / 2) // st))
+            y0, y1 = int(max(0, (cy - h / 2) // st)), int(min(fm.shape[1] - 1, (cy + h / 2) // st))
+            emb.append([ti, f / 30, fm[:, y0:y1 + 1, x0:x1 + 1].mean((1, 2)), st])
+    for st in (8, 16, 32):
+        idx = [k for k, e in enumerate(emb) if e[3] == st]
+        if idx:
+            x = np.stack([emb[k][2] for k in idx])
+            mu, sd = x.mean(0), x.std(0) + 1e-6
+            for k in idx:
+                v = (emb[k][2] - mu) / sd
+                emb[k][2] = v / np.linalg.norm(v)
+    return emb
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gap", type=float, default=2.0)
+    ap.add_argument("--every", type=int, default=10)
+    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/vigil-footage"))
+    a = ap.parse_args()
+    path = realcal.fetch(a.cache)
+    tracks = realcal.people(realcal.real_rows(path))
+    emb = embeddings(tracks, feature_maps(path, a.every))
+    pos, neg = [], []
+    for i, e in enumerate(emb):
+        for f in emb[i + 1:]:
+            if e[3] != f[3]:
+                continue
+            c = float(e[2] @ f[2])
+            if e[0] == f[0] and abs(e[1] - f[1]) >= a.gap:
+                pos.append(c)
+            elif e[0] != f[0] and abs(e[1] - f[1]) <= 10:
+                neg.append(c)
+    pos, neg = np.array(pos), np.array(neg)
+    rng = np.random.default_rng(0)
+    p, n = rng.choice(pos, min(len(pos), 4000)), rng.choice(neg, min(len(neg), 4000))
+    auc = float((p[:, None] > n[None, :]).mean() + 0.5 * (p[:, None] == n[None, :]).mean())
+    print(f"{len(tracks)} tracks, {len(emb)} rows; gap >= {a.gap} s: one person {len(pos)} pairs, cos "
+          f"{pos.mean():.3f} ± {pos.std():.3f}; two people {len(neg)} pairs, cos {neg.mean():.3f} ± "
+          f"{neg.std():.3f}; AUC {auc:.3f}")
+
+
+if __name__ == "__main__":
+    main()
