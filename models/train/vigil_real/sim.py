@@ -158,7 +158,7 @@ class Scene:
                    else "b" if t.yf - h > 1.0 else None)
             if out or r.random() < 0.004:
                 t.alive = False
-                if out and t.kind == "person" and r.random() < self.returns:
+                if out and t.kind == "person" and self.returns and r.random() < self.returns:
                     t.out = out
                     self.away.append((t, self.now + int(r.uniform(3, 30))))
         for t in self.tracks:  # riders and walkers follow
