@@ -121,7 +121,7 @@ final class RealFootageEvaluator {
                 String.format(
                         Locale.ROOT,
                         "%5.1f s  people %d (%d-%d)  caption %d  answer %-6s"
-                                + " appeared %-8s (%d-%d)  %s",
+                                + " appeared %-8s (%d-%d, came in %d)  %s",
                         at.tS(),
                         at.people(),
                         at.peopleMin(),
@@ -131,6 +131,7 @@ final class RealFootageEvaluator {
                         appeared,
                         soFar.min(),
                         soFar.max(),
+                        ref.enteredBy(at.tS()),
                         s.caption()));
     }
 }
