@@ -16,8 +16,28 @@ def _bounds(n_src, n_dst):
     return lo, hi
 
 
-def box_resize(rgb, h=H, w=W):
-    """rgb uint8 [N, Hs, Ws, 3] -> float32 [N, h, w, 3] on 0..255 (contract's box resize)."""
+def content_box(hs, ws, h=H, w=W, fit="stretch", tol=0.05):
+    """Where an Hs x Ws frame lands in the h x w input (manifest frame.fit, fit_tolerance):
+    (top, left, ch, cw); with fit "pad" a frame whose aspect differs from w/h by more than tol
+    keeps its own aspect, centred (Java FramePreprocessor.contentBox)."""
+    ratio = (ws / hs) / (w / h)
+    ch, cw = h, w
+    if fit == "pad" and abs(ratio - 1) > tol:
+        if ratio > 1:
+            ch = max(1, int(np.floor(h / ratio + 0.5)))
+        else:
+            cw = max(1, int(np.floor(w * ratio + 0.5)))
+    return (h - ch) // 2, (w - cw) // 2, ch, cw
+
+
+def box_resize(rgb, h=H, w=W, fit="stretch", tol=0.05):
+    """rgb uint8 [N, Hs, Ws, 3] -> float32 [N, h, w, 3] on 0..255 (contract's box resize); with
+    fit "pad" the frame keeps its aspect between black bars (content_box)."""
+    top, left, ch, cw = content_box(rgb.shape[1], rgb.shape[2], h, w, fit, tol)
+    if (ch, cw) != (h, w):
+        out = np.zeros((rgb.shape[0], h, w, 3), np.float32)
+        out[:, top:top + ch, left:left + cw] = box_resize(rgb, ch, cw)
+        return out
     n, hs, ws, _ = rgb.shape
     x = rgb.astype(np.float32)
     if hs % h == 0 and ws % w == 0:  # fast path, same result as the general formula

@@ -26,9 +26,10 @@ import java.util.Objects;
 public final class Manifest {
 
     /**
-     * The manifest's {@code frame} object: the encoder's input size and normalisation, and the
-     * optional lead ({@code lead_ms}: the encoder also sees the frame that long before each sample;
-     * absent or 0 for none).
+     * The manifest's {@code frame} object: the encoder's input size and normalisation, the optional
+     * lead ({@code lead_ms}: the encoder also sees the frame that long before each sample; absent
+     * or 0 for none) and the optional fit of other aspect ratios ({@code fit}: {@code "stretch"},
+     * the default, or {@code "pad"}; {@code fit_tolerance}, default 0.05).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Frame(
@@ -38,7 +39,9 @@ public final class Manifest {
             @JsonProperty("resize") String resize,
             @JsonProperty("mean") float[] mean, // [3], R G B
             @JsonProperty("std") float[] std, // [3], R G B
-            @JsonProperty("lead_ms") Double leadMs) {}
+            @JsonProperty("lead_ms") Double leadMs,
+            @JsonProperty("fit") String fit,
+            @JsonProperty("fit_tolerance") Double fitTolerance) {}
 
     /** The manifest's {@code tokenizer} object. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -141,6 +144,15 @@ public final class Manifest {
         require(
                 json.frame().channels() == null || "RGB".equals(json.frame().channels()),
                 "frame.channels is \"RGB\" (got \"" + json.frame().channels() + "\")");
+        require(
+                json.frame().fit() == null
+                        || "stretch".equals(json.frame().fit())
+                        || "pad".equals(json.frame().fit()),
+                "frame.fit is \"stretch\" or \"pad\" (got \"" + json.frame().fit() + "\")");
+        Double tol = json.frame().fitTolerance();
+        require(
+                tol == null || (tol >= 0 && tol < 1),
+                "frame.fit_tolerance in [0, 1) (got " + tol + ")");
         require(json.sampleFps() != null && json.sampleFps() > 0, "sample_fps > 0");
         Double lead = json.frame().leadMs();
         require(
@@ -338,9 +350,18 @@ public final class Manifest {
         return json.answerForms() == null ? List.of() : List.copyOf(json.answerForms());
     }
 
-    /** The model's frame preprocessing: its frame size and normalisation. */
+    /** The model's frame preprocessing: its frame size, normalisation and fit. */
     public FramePreprocessor preprocessor() {
-        return new FramePreprocessor(frameHeight(), frameWidth(), mean(), std());
+        Double tol = json.frame().fitTolerance();
+        return new FramePreprocessor(
+                frameHeight(),
+                frameWidth(),
+                mean(),
+                std(),
+                "pad".equals(json.frame().fit())
+                        ? FramePreprocessor.Fit.PAD
+                        : FramePreprocessor.Fit.STRETCH,
+                tol == null ? FramePreprocessor.DEFAULT_FIT_TOLERANCE : tol);
     }
 
     /** File name to sha256, as listed. */

@@ -3,6 +3,7 @@ package io.vigil.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -187,6 +188,31 @@ class ManifestTest {
         assertThatThrownBy(() -> Manifest.load(dir))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("files lists encoder.onnx");
+    }
+
+    @Test
+    void aPadFitIsReadAndABadOneRefused() throws IOException {
+        assertThat(Manifest.load(dir).preprocessor().fit())
+                .isEqualTo(FramePreprocessor.Fit.STRETCH);
+        writeManifest(
+                MANIFEST.replace(
+                        "\"resize\": \"box\",",
+                        "\"resize\": \"box\", \"fit\": \"pad\", \"fit_tolerance\": 0.1,"));
+        FramePreprocessor pre = Manifest.load(dir).preprocessor();
+        assertThat(pre.fit()).isEqualTo(FramePreprocessor.Fit.PAD);
+        // 64 x 48 (H x W): a square frame is 1/0.75 = 33 % off, padded; 0.7 is 7 %, stretched
+        assertThat(pre.contentBox(100, 100)).containsExactly(8, 0, 48, 48);
+        assertThat(pre.contentBox(70, 100)).containsExactly(0, 0, 64, 48);
+        for (String bad :
+                new String[] {
+                    "\"fit\": \"crop\",", "\"fit_tolerance\": 1.5,", "\"fit_tolerance\": -0.1,"
+                }) {
+            writeManifest(MANIFEST.replace("\"resize\": \"box\",", "\"resize\": \"box\", " + bad));
+            assertThatThrownBy(() -> Manifest.load(dir))
+                    .as(bad)
+                    .isInstanceOf(ModelException.class)
+                    .hasMessageContaining(bad.contains("crop") ? "crop" : "frame.fit_tolerance");
+        }
     }
 
     @Test

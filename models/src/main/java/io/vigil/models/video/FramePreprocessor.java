@@ -11,24 +11,60 @@ import java.nio.ByteBuffer;
  *
  * <p>Box resize: output pixel {@code (y, x)} is the mean of source rows {@code [floor(y*Hs/H),
  * max(floor((y+1)*Hs/H), floor(y*Hs/H)+1))} and the same for columns.
+ *
+ * <p>{@link Fit}: a source whose aspect ratio differs from {@code W/H} by more than the tolerance
+ * is either stretched to fill {@code H x W} ({@link Fit#STRETCH}) or box-resized to the largest
+ * centred {@code h x w} of its own aspect and padded with black ({@link Fit#PAD}), so that objects
+ * keep their shape.
  */
 public final class FramePreprocessor {
+
+    /** How a frame of another aspect ratio fills the model's input. */
+    public enum Fit {
+        STRETCH,
+        PAD
+    }
+
+    /** Relative aspect difference under which {@link Fit#PAD} still stretches (no thin bars). */
+    public static final double DEFAULT_FIT_TOLERANCE = 0.05;
 
     private final int height; // H
     private final int width; // W
     private final float[] mean; // [3], R G B
     private final float[] std; // [3], R G B
+    private final Fit fit;
+    private final double fitTolerance;
     private volatile Windows lastWindows; // a cache; any thread may replace it
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** A preprocessor that stretches every frame to {@code H x W}. */
     public FramePreprocessor(int height, int width, float[] mean, float[] std) {
+        this(height, width, mean, std, Fit.STRETCH, DEFAULT_FIT_TOLERANCE);
+    }
+
+    /**
+     * @param fitTolerance with {@link Fit#PAD}: a source whose aspect ratio is within this relative
+     *     difference of {@code W/H} is stretched, not padded; in {@code [0, 1)}
+     */
+    public FramePreprocessor(
+            int height, int width, float[] mean, float[] std, Fit fit, double fitTolerance) {
         if (height <= 0 || width <= 0 || mean.length != 3 || std.length != 3) {
             throw new IllegalArgumentException("need H, W > 0 and 3 means and stds");
+        }
+        if (fit == null || !(fitTolerance >= 0 && fitTolerance < 1)) {
+            throw new IllegalArgumentException(
+                    "need a fit and a fit tolerance in [0, 1), got " + fit + ", " + fitTolerance);
         }
         this.height = height;
         this.width = width;
         this.mean = mean.clone();
         this.std = std.clone();
+        this.fit = fit;
+        this.fitTolerance = fitTolerance;
+    }
+
+    public Fit fit() {
+        return fit;
     }
 
     public int height() {
@@ -92,15 +128,21 @@ public final class FramePreprocessor {
                             width, height, stride, rgb.limit(), needed));
         }
         Windows win = windows(width, height);
-        Scratch scratch = SCRATCH.get().fit(3 * width, 3 * this.width);
+        Scratch scratch = SCRATCH.get().fit(3 * width, 3 * win.w);
         byte[] row = scratch.row; // one source row, [3 * width]
-        int[] acc = scratch.acc; // per output pixel and channel, [3 * W]
+        int[] acc = scratch.acc; // per content pixel and channel, [3 * w]
         int plane = this.height * this.width;
-        for (int y = 0; y < this.height; y++) {
-            java.util.Arrays.fill(acc, 0, 3 * this.width, 0);
+        if (win.h != this.height || win.w != this.width) { // bars: black, normalised
+            for (int c = 0; c < 3; c++) {
+                java.util.Arrays.fill(
+                        out, offset + c * plane, offset + (c + 1) * plane, -mean[c] / std[c]);
+            }
+        }
+        for (int y = 0; y < win.h; y++) {
+            java.util.Arrays.fill(acc, 0, 3 * win.w, 0);
             for (int sy = win.y0[y]; sy < win.y1[y]; sy++) {
                 rgb.get(sy * stride, row, 0, 3 * width); // absolute bulk read
-                for (int x = 0; x < this.width; x++) {
+                for (int x = 0; x < win.w; x++) {
                     int r = 0;
                     int g = 0;
                     int b = 0;
@@ -115,47 +157,75 @@ public final class FramePreprocessor {
                 }
             }
             int rows = win.y1[y] - win.y0[y];
-            for (int x = 0; x < this.width; x++) {
+            int base = offset + (win.top + y) * this.width + win.left;
+            for (int x = 0; x < win.w; x++) {
                 int count = rows * (win.x1[x] - win.x0[x]);
                 for (int c = 0; c < 3; c++) {
                     // integer sums are exact, so this is the mean the contract's formula gives
                     float v = (float) ((double) acc[3 * x + c] / count);
-                    out[offset + c * plane + y * this.width + x] = (v / 255f - mean[c]) / std[c];
+                    out[base + c * plane + x] = (v / 255f - mean[c]) / std[c];
                 }
             }
         }
+    }
+
+    /**
+     * Where a {@code srcWidth x srcHeight} frame lands in the model's input: {@code [top, left, h,
+     * w]}, the whole {@code H x W} unless {@link Fit#PAD} pads it.
+     */
+    public int[] contentBox(int srcWidth, int srcHeight) {
+        int h = this.height;
+        int w = this.width;
+        double ratio = ((double) srcWidth / srcHeight) / ((double) this.width / this.height);
+        if (fit == Fit.PAD && Math.abs(ratio - 1) > fitTolerance) {
+            if (ratio > 1) {
+                h = Math.max(1, (int) Math.round(this.height / ratio));
+            } else {
+                w = Math.max(1, (int) Math.round(this.width * ratio));
+            }
+        }
+        return new int[] {(this.height - h) / 2, (this.width - w) / 2, h, w};
     }
 
     /** The box windows for a source size; the last one is kept (a stream's size rarely changes). */
     private Windows windows(int srcWidth, int srcHeight) {
         Windows w = lastWindows;
         if (w == null || w.srcWidth != srcWidth || w.srcHeight != srcHeight) {
-            w = new Windows(srcWidth, srcHeight, height, width);
+            w = new Windows(srcWidth, srcHeight, contentBox(srcWidth, srcHeight));
             lastWindows = w;
         }
         return w;
     }
 
     /**
-     * Source rows {@code [y0[y], y1[y])} and columns {@code [x0[x], x1[x])} of each output pixel.
+     * The content box ({@code h x w} at {@code top, left}) and the source rows {@code [y0[y],
+     * y1[y])} and columns {@code [x0[x], x1[x])} of each of its pixels.
      */
     private static final class Windows {
         final int srcWidth;
         final int srcHeight;
+        final int top;
+        final int left;
+        final int h;
+        final int w;
         final int[] y0;
         final int[] y1;
         final int[] x0;
         final int[] x1;
 
-        Windows(int srcWidth, int srcHeight, int height, int width) {
+        Windows(int srcWidth, int srcHeight, int[] box) {
             this.srcWidth = srcWidth;
             this.srcHeight = srcHeight;
-            y0 = new int[height];
-            y1 = new int[height];
-            x0 = new int[width];
-            x1 = new int[width];
-            bounds(srcHeight, height, y0, y1);
-            bounds(srcWidth, width, x0, x1);
+            top = box[0];
+            left = box[1];
+            h = box[2];
+            w = box[3];
+            y0 = new int[h];
+            y1 = new int[h];
+            x0 = new int[w];
+            x1 = new int[w];
+            bounds(srcHeight, h, y0, y1);
+            bounds(srcWidth, w, x0, x1);
         }
     }
 
