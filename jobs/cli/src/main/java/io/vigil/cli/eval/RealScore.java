@@ -27,6 +27,7 @@ final class RealScore {
     private int malformedCaptions;
     private int movingVehicleCaptions;
     private int vehiclesRight;
+    private int vehiclesCounted;
     private int directionsNamed; // person directions named, summed over captions
     private int crossings;
     private int directionRight;
@@ -73,6 +74,9 @@ final class RealScore {
         if (vehiclesMatch(at, s.parsed())) {
             vehiclesRight++;
         }
+        if (vehiclesCounted(at, s.parsed())) {
+            vehiclesCounted++;
+        }
         directions.add(at, s.parsed());
     }
 
@@ -93,6 +97,17 @@ final class RealScore {
             }
         }
         return true;
+    }
+
+    /** As many vehicles as the reference holds, of any kinds (a car read as a truck passes). */
+    static boolean vehiclesCounted(RealReference.Instant at, CamCaption said) {
+        int named = 0;
+        int held = 0;
+        for (String kind : CamCaption.VEHICLES) {
+            named += said.count(kind);
+            held += at.vehicles().getOrDefault(kind, 0);
+        }
+        return named == held;
     }
 
     private static boolean within(RealReference.Instant at, int n) {
@@ -163,7 +178,8 @@ final class RealScore {
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
                         + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
                         + " grammar)%nvehicles named as the reference holds them (kind and"
-                        + " count): %d/%d instants (%.1f %%)%n"
+                        + " count): %d/%d instants (%.1f %%); as many vehicles of any kind: %d/%d"
+                        + " (%.1f %%)%n"
                         + "crossing people whose direction the captions give: %d/%d"
                         + " (%.1f %%; a caption names %.1f of the 4 directions for people on"
                         + " average, the more the weaker this check; the way named in %.1f %% of the"
@@ -185,6 +201,9 @@ final class RealScore {
                 vehiclesRight,
                 instants,
                 100 * rate(vehiclesRight, instants),
+                vehiclesCounted,
+                instants,
+                100 * rate(vehiclesCounted, instants),
                 directionRight,
                 crossings,
                 100 * rate(directionRight, crossings),
@@ -232,7 +251,7 @@ final class RealScore {
                 Locale.ROOT,
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
                         + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
-                        + "\"malformed_captions\":%d,\"vehicles\":%.4f,"
+                        + "\"malformed_captions\":%d,\"vehicles\":%.4f,\"vehicles_counted\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,\"direction_named_during\":%.4f,"
                         + "\"direction_named_elsewhere\":%.4f,\"direction_instants\":%d,"
@@ -249,6 +268,7 @@ final class RealScore {
                 movingVehicleCaptions,
                 malformedCaptions,
                 rate(vehiclesRight, instants),
+                rate(vehiclesCounted, instants),
                 crossings,
                 rate(directionRight, crossings),
                 rate(directionsNamed, captions),

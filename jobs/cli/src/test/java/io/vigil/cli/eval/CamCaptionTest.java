@@ -83,6 +83,7 @@ class CamCaptionTest {
                 .contains("\"captions\":3")
                 .contains("\"moving_vehicle_captions\":1")
                 .contains("\"vehicles\":1.0000") // none at 0 s; one car at 2 s
+                .contains("\"vehicles_counted\":1.0000")
                 .contains("\"crossings\":2")
                 .contains("\"direction\":0.5000") // left: 3 of 3; down: 0 of 2
                 .contains("\"directions_per_caption\":1.33") // 1 + 2 + 1 directions over 3 captions
@@ -130,6 +131,11 @@ class CamCaptionTest {
                 .isTrue();
         assertThat(match(vanAndCar, "one car parked and two trucks parked")).isFalse();
         assertThat(match(vanAndCar, "two trucks parked")).isFalse();
+        // counted: two vehicles, whatever their kinds
+        assertThat(counted(vanAndCar, "two trucks parked")).isTrue();
+        assertThat(counted(vanAndCar, "one car parked and one truck parked")).isTrue();
+        assertThat(counted(vanAndCar, "one truck parked")).isFalse();
+        assertThat(counted(vanAndCar, "one car parked and two trucks parked")).isFalse();
         assertThat(match(vanAndCar, "one car parked and one truck parked and one bus parked"))
                 .isFalse();
         assertThat(
@@ -141,6 +147,10 @@ class CamCaptionTest {
 
     private static boolean match(RealReference.Instant at, String caption) {
         return RealScore.vehiclesMatch(at, CamCaption.parse(caption));
+    }
+
+    private static boolean counted(RealReference.Instant at, String caption) {
+        return RealScore.vehiclesCounted(at, CamCaption.parse(caption));
     }
 
     @Test
