@@ -75,7 +75,7 @@ def padded_copy(model, out):
     p = os.path.join(dst, "manifest.json")
     with open(p) as f:
         m = json.load(f)
-    m["frame"].update(fit="pad", fit_tolerance=0.05)
+    m["frame"]["fit"] = "pad"  # the contract's default tolerance
     with open(p, "w") as f:
         json.dump(m, f, indent=1)
     return dst

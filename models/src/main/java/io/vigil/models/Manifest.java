@@ -145,9 +145,7 @@ public final class Manifest {
                 json.frame().channels() == null || "RGB".equals(json.frame().channels()),
                 "frame.channels is \"RGB\" (got \"" + json.frame().channels() + "\")");
         require(
-                json.frame().fit() == null
-                        || "stretch".equals(json.frame().fit())
-                        || "pad".equals(json.frame().fit()),
+                FramePreprocessor.Fit.parse(json.frame().fit()) != null,
                 "frame.fit is \"stretch\" or \"pad\" (got \"" + json.frame().fit() + "\")");
         Double tol = json.frame().fitTolerance();
         require(
@@ -358,9 +356,7 @@ public final class Manifest {
                 frameWidth(),
                 mean(),
                 std(),
-                "pad".equals(json.frame().fit())
-                        ? FramePreprocessor.Fit.PAD
-                        : FramePreprocessor.Fit.STRETCH,
+                FramePreprocessor.Fit.parse(json.frame().fit()),
                 tol == null ? FramePreprocessor.DEFAULT_FIT_TOLERANCE : tol);
     }
 

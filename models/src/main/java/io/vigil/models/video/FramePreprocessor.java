@@ -22,7 +22,15 @@ public final class FramePreprocessor {
     /** How a frame of another aspect ratio fills the model's input. */
     public enum Fit {
         STRETCH,
-        PAD
+        PAD;
+
+        /** A manifest's {@code frame.fit}: null (stretch), "stretch" or "pad"; else null. */
+        public static Fit parse(String name) {
+            if (name == null || "stretch".equals(name)) {
+                return STRETCH;
+            }
+            return "pad".equals(name) ? PAD : null;
+        }
     }
 
     /** Relative aspect difference under which {@link Fit#PAD} still stretches (no thin bars). */
