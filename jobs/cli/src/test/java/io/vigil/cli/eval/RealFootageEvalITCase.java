@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.cli.VigilCommand;
 import io.vigil.cli.common.VigilHome;
 import io.vigil.models.Manifest;
@@ -12,8 +13,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vigil eval --real} on Debian's vtest.avi against the by-eye reference, with the real-scene
@@ -21,9 +25,15 @@ import org.junit.jupiter.api.Timeout;
  * encoder, memory, text) runs on real footage and every reference instant is scored. The figures
  * are reported in docs/model-card-cam.md; the test holds the shipped model to floors below them
  * (held-out real footage, a reference made by eye), so a model or pipeline change that loses what
- * it has reached fails here.
+ * it has reached fails here. The same clip mirrored, against the reference mirrored with it, checks
+ * that the directions are read from the footage and not from the walkway's habits (most of its
+ * people walk left).
  */
 class RealFootageEvalITCase {
+
+    private static final Map<String, String> SWAP = Map.of("left", "right", "right", "left");
+
+    @TempDir Path dir;
 
     @Test
     @Timeout(600)
@@ -34,19 +44,7 @@ class RealFootageEvalITCase {
         Path model = VigilHome.resolve("models/vigil-cam"); // the real-scene model
 
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code =
-                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                                "eval",
-                                "--model",
-                                model.toString(),
-                                "--real",
-                                referenceFile.toString());
-
-        assertThat(code).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
-        JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+        JsonNode json = evalReal(model, referenceFile, out);
         assertThat(json.get("mode").asText()).isEqualTo("real");
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
         // 795 frames at 10 fps sampled at 1 fps: a caption after each sample, 80 at whole
@@ -86,5 +84,114 @@ class RealFootageEvalITCase {
         // one line per instant before the summary
         assertThat(out.toString().lines().filter(l -> l.contains(" s  people ")).count())
                 .isEqualTo(ref.instants().size());
+    }
+
+    @Test
+    @Timeout(600)
+    void readsTheMirroredWalkwayTheOtherWay() throws Exception {
+        Path referenceFile = VigilHome.resolve("models/reference/vtest.json");
+        RealReference ref = RealReference.read(referenceFile);
+        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
+        Path mirroredVideo = dir.resolve("vtest-mirrored.mp4");
+        Process ffmpeg =
+                new ProcessBuilder(
+                                "ffmpeg",
+                                "-v",
+                                "error",
+                                "-y",
+                                "-i",
+                                ref.video().toString(),
+                                "-vf",
+                                "hflip",
+                                "-c:v",
+                                "libx264",
+                                "-crf",
+                                "18",
+                                "-pix_fmt",
+                                "yuv420p",
+                                mirroredVideo.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        String ffmpegOut = new String(ffmpeg.getInputStream().readAllBytes());
+        assertThat(ffmpeg.waitFor()).as(ffmpegOut).isZero();
+        Path mirroredReference = dir.resolve("vtest-mirrored.json");
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.writeValue(
+                mirroredReference.toFile(),
+                mirrored(mapper.readTree(referenceFile.toFile()), mirroredVideo));
+        RealReference mirroredRef = RealReference.read(mirroredReference);
+        // the crossings all went left: mirrored they go right
+        assertThat(ref.crossings())
+                .extracting(RealReference.Crossing::direction)
+                .containsOnly("left");
+        assertThat(mirroredRef.crossings())
+                .extracting(RealReference.Crossing::direction)
+                .containsOnly("right");
+
+        JsonNode json =
+                evalReal(
+                        VigilHome.resolve("models/vigil-cam"),
+                        mirroredReference,
+                        new StringWriter());
+        assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
+        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
+        // the vehicles' number (a mirrored small car may read as a second truck: its kind is
+        // not held here)
+        assertThat(json.get("vehicles_counted").asDouble()).isGreaterThanOrEqualTo(0.5);
+        // every crossing's way, now "right", and the directions over their chance levels
+        assertThat(json.get("direction").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("direction_counts").asDouble())
+                .isGreaterThanOrEqualTo(json.get("direction_counts_chance").asDouble() + 0.08);
+        assertThat(json.get("direction_majority").asDouble())
+                .isGreaterThanOrEqualTo(json.get("direction_majority_chance").asDouble() + 0.25);
+        assertThat(json.get("malformed_captions").asInt()).isZero();
+    }
+
+    /**
+     * {@code vigil eval --model MODEL --real REFERENCE}: its closing JSON line; the rest in out.
+     */
+    private static JsonNode evalReal(Path model, Path referenceFile, StringWriter out)
+            throws Exception {
+        StringWriter err = new StringWriter();
+        int code =
+                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                        .execute(
+                                "eval",
+                                "--model",
+                                model.toString(),
+                                "--real",
+                                referenceFile.toString());
+        assertThat(code).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
+    }
+
+    /** The reference of the mirrored picture: left and right swapped in every direction. */
+    private static JsonNode mirrored(JsonNode reference, Path video) {
+        ObjectNode r = reference.deepCopy();
+        ((ObjectNode) r.get("source")).put("path", video.toString());
+        for (JsonNode instant : r.get("instants")) {
+            JsonNode d = instant.get("directions");
+            if (d != null) {
+                ObjectNode swapped = ((ObjectNode) instant).putObject("directions");
+                d.fields().forEachRemaining(e -> swapped.set(swap(e.getKey()), e.getValue()));
+            }
+        }
+        for (JsonNode crossing : r.path("crossings")) {
+            for (String k : List.of("direction", "from", "to")) {
+                if (crossing.has(k)) {
+                    ((ObjectNode) crossing).put(k, swap(crossing.get(k).asText()));
+                }
+            }
+        }
+        return r;
+    }
+
+    private static String swap(String way) { // "down-left" -> "down-right"
+        return String.join(
+                "-",
+                java.util.Arrays.stream(way.split("-")).map(p -> SWAP.getOrDefault(p, p)).toList());
     }
 }
