@@ -24,6 +24,10 @@ KI = {k: i for i, k in enumerate(g.KINDS)}
 SHAPE = {"person": (1.0, (0.3, 0.5)), "bicycle": (0.62, (1.3, 1.9)), "motorcycle": (0.68, (1.3, 2.0)),
          "car": (0.85, (1.2, 2.6)), "truck": (1.25, (1.1, 2.5)), "bus": (1.7, (1.4, 3.6)),
          "dog": (0.32, (1.1, 1.6))}
+# vehicles and dogs seen end-on (nose or tail to the camera: parked nose-in, driving toward or away
+# from it): aspect (w/h in pixels) range; the SHAPE range is side-on (sim.Scene with end_on)
+END_ON = {"car": (0.9, 1.3), "truck": (0.75, 1.1), "bus": (0.75, 1.0), "bicycle": (0.3, 0.55),
+          "motorcycle": (0.35, 0.6), "dog": (0.45, 0.8)}
 SPEED = {"person": (0.35, 1.0), "dog": (0.4, 1.4), "bicycle": (1.0, 3.0), "motorcycle": (2.0, 6.0),
          "car": (1.5, 6.0), "truck": (1.2, 4.0), "bus": (1.0, 3.0)}  # own heights per second
 XB, YB = 10, 8
@@ -42,8 +46,12 @@ class Track:
 
 
 class Scene:
-    def __init__(self, rng, T, wander=False, returns=False):
-        self.rng, self.T, self.wander_on = rng, T, wander
+    def __init__(self, rng, T, wander=False, returns=False, end_on=None):
+        """end_on: a second random generator, or None; with it a vehicle's (and dog's) aspect
+        follows its heading, from side-on (SHAPE) when it moves across the image to end-on
+        (END_ON) when it moves up or down it, a parked one at any angle. Its own generator leaves
+        every other draw of the scene as without it."""
+        self.rng, self.T, self.wander_on, self.end_on = rng, T, wander, end_on
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row
@@ -87,6 +95,10 @@ class Scene:
         r = self.rng
         hr, asp = SHAPE[kind]
         t = Track(kind, 0.0, 0.0, vx, vy, r.uniform(*asp), hr * r.uniform(0.85, 1.15))
+        if self.end_on is not None and kind in END_ON:
+            across = abs(vx) / np.hypot(vx, vy / 0.6) if vx or vy else self.end_on.random()  # 1: side-on
+            end = self.end_on.uniform(*END_ON[kind])
+            t.asp = end + (t.asp - end) * across
         self.tracks.append(t)
         return t
 
@@ -202,12 +214,13 @@ def box_visible(b):
     return 0 <= cx <= 1 and 0 <= cy <= 1 and h * df.H >= g.MIN_PX
 
 
-def make_video(seed, T, wander=False, half=False, returns=False):
+def make_video(seed, T, wander=False, half=False, returns=False, end_on=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
-    to the previous sample; drawn after everything else, so the rest is unchanged)."""
+    to the previous sample; drawn after everything else, so the rest is unchanged); with end_on,
+    vehicles' aspect follows their heading (Scene)."""
     rng = np.random.default_rng(seed)
-    sc = Scene(rng, T, wander, returns)
+    sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
