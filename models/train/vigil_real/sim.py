@@ -214,13 +214,16 @@ def box_visible(b):
     return 0 <= cx <= 1 and 0 <= cy <= 1 and h * df.H >= g.MIN_PX
 
 
-def make_video(seed, T, wander=False, half=False, returns=False, end_on=False):
+def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, veh_scores=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
     to the previous sample; drawn after everything else, so the rest is unchanged); with end_on,
-    vehicles' aspect follows their heading (Scene)."""
+    vehicles' aspect follows their heading (Scene); with veh_scores, how much a vehicle's small
+    size or a cut by the frame's edge lowers its detection is drawn per video (simdet)."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
+    if veh_scores:  # size and the frame's edge cost vehicles from nothing to the people's rule
+        sc.veh_pen = float(np.random.default_rng([seed, 2]).random())
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
