@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealFootageEvalITCase {
 
+    private static final Path REFERENCE = VigilHome.resolve("models/reference/vtest.json");
+    private static final Path MODEL = VigilHome.resolve("models/vigil-cam"); // the real-scene model
     private static final Map<String, String> SWAP = Map.of("left", "right", "right", "left");
 
     @TempDir Path dir;
@@ -38,26 +40,19 @@ class RealFootageEvalITCase {
     @Test
     @Timeout(600)
     void scoresEveryReferenceInstantOfTheWalkway() throws Exception {
-        Path referenceFile = VigilHome.resolve("models/reference/vtest.json");
-        RealReference ref = RealReference.read(referenceFile);
-        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
-        Path model = VigilHome.resolve("models/vigil-cam"); // the real-scene model
+        RealReference ref = walkway();
 
         StringWriter out = new StringWriter();
-        JsonNode json = evalReal(model, referenceFile, out);
+        JsonNode json = evalReal(MODEL, REFERENCE, out);
         assertThat(json.get("mode").asText()).isEqualTo("real");
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
         // 795 frames at 10 fps sampled at 1 fps: a caption after each sample, 80 at whole
         // seconds, or 79 when the model takes a lead frame (samples at k + lead_ms, the last at
         // 78.5 s for a 500 ms lead)
-        long leadMs = Manifest.load(model).leadMs();
+        long leadMs = Manifest.load(MODEL).leadMs();
         assertThat(json.get("captions").asInt()).isEqualTo(leadMs > 0 ? 79 : 80);
         assertThat(json.get("crossings").asInt()).isEqualTo(ref.crossings().size());
-        // floors a little under the shipped model's figures (docs/model-card-cam.md)
-        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.8);
-        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.8);
-        // neither vehicle moves in vtest.avi
-        assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
+        assertPeopleAndDirectionFloors(json);
         // the parked van and car named as such (kind and count)
         assertThat(json.get("vehicles").asDouble()).isGreaterThanOrEqualTo(0.5);
         // "how many people have appeared" at every instant against the reference's running count
@@ -68,19 +63,10 @@ class RealFootageEvalITCase {
         assertThat(ref.entries()).hasSize(20);
         assertThat(ref.arrivals()).hasSize(13);
         assertThat(json.get("appeared_entries_running").asDouble()).isBetween(0.0, 1.0);
-        // which way people move at every instant against the reference's by-eye counts, each
-        // beside its chance level on the clip (the same captions against the reference shifted):
-        // the captions must read the motion, not name directions from how many people there are
         assertThat(json.get("direction_instants").asInt()).isEqualTo(ref.instants().size());
         assertThat(json.get("direction_majority_instants").asInt()).isPositive();
-        assertThat(json.get("direction_counts").asDouble())
-                .isGreaterThanOrEqualTo(json.get("direction_counts_chance").asDouble() + 0.08);
-        assertThat(json.get("direction_majority").asDouble())
-                .isGreaterThanOrEqualTo(json.get("direction_majority_chance").asDouble() + 0.25);
         // "was a KIND seen?" for the five vehicle kinds at the end
         assertThat(json.get("seen_vehicles").asDouble()).isGreaterThanOrEqualTo(0.6);
-        // the real-scene model speaks its grammar on real footage: every caption reads
-        assertThat(json.get("malformed_captions").asInt()).isZero();
         // one line per instant before the summary
         assertThat(out.toString().lines().filter(l -> l.contains(" s  people ")).count())
                 .isEqualTo(ref.instants().size());
@@ -89,9 +75,7 @@ class RealFootageEvalITCase {
     @Test
     @Timeout(600)
     void readsTheMirroredWalkwayTheOtherWay() throws Exception {
-        Path referenceFile = VigilHome.resolve("models/reference/vtest.json");
-        RealReference ref = RealReference.read(referenceFile);
-        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
+        RealReference ref = walkway();
         Path mirroredVideo = dir.resolve("vtest-mirrored.mp4");
         Process ffmpeg =
                 new ProcessBuilder(
@@ -118,7 +102,7 @@ class RealFootageEvalITCase {
         ObjectMapper mapper = new ObjectMapper();
         mapper.writeValue(
                 mirroredReference.toFile(),
-                mirrored(mapper.readTree(referenceFile.toFile()), mirroredVideo));
+                mirrored(mapper.readTree(REFERENCE.toFile()), mirroredVideo));
         RealReference mirroredRef = RealReference.read(mirroredReference);
         // the crossings all went left: mirrored they go right
         assertThat(ref.crossings())
@@ -128,25 +112,39 @@ class RealFootageEvalITCase {
                 .extracting(RealReference.Crossing::direction)
                 .containsOnly("right");
 
-        JsonNode json =
-                evalReal(
-                        VigilHome.resolve("models/vigil-cam"),
-                        mirroredReference,
-                        new StringWriter());
+        JsonNode json = evalReal(MODEL, mirroredReference, new StringWriter());
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
-        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.8);
-        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.8);
-        assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
+        assertPeopleAndDirectionFloors(json);
         // the vehicles' number (a mirrored small car may read as a second truck: its kind is
         // not held here)
         assertThat(json.get("vehicles_counted").asDouble()).isGreaterThanOrEqualTo(0.5);
-        // every crossing's way, now "right", and the directions over their chance levels
+        // every crossing's way, now "right"
         assertThat(json.get("direction").asDouble()).isGreaterThanOrEqualTo(0.8);
+    }
+
+    /**
+     * Floors a little under the shipped model's figures (docs/model-card-cam.md): the people count
+     * within ±1 of the reference, no moving vehicle (neither moves), and which way people move at
+     * every instant against the reference's by-eye counts, each beside its chance level on the clip
+     * (the same captions against the reference shifted): the captions must read the motion, not
+     * name directions from how many people there are. Every caption reads in the grammar.
+     */
+    private static void assertPeopleAndDirectionFloors(JsonNode json) {
+        assertThat(json.get("count_caption").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("count_answer").asDouble()).isGreaterThanOrEqualTo(0.8);
+        assertThat(json.get("moving_vehicle_captions").asInt()).isLessThanOrEqualTo(4);
         assertThat(json.get("direction_counts").asDouble())
                 .isGreaterThanOrEqualTo(json.get("direction_counts_chance").asDouble() + 0.08);
         assertThat(json.get("direction_majority").asDouble())
                 .isGreaterThanOrEqualTo(json.get("direction_majority_chance").asDouble() + 0.25);
         assertThat(json.get("malformed_captions").asInt()).isZero();
+    }
+
+    /** The by-eye reference of the walkway; the test is skipped where opencv-doc is missing. */
+    private static RealReference walkway() {
+        RealReference ref = RealReference.read(REFERENCE);
+        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
+        return ref;
     }
 
     /**
