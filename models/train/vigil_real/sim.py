@@ -52,6 +52,7 @@ class Scene:
         (END_ON) when it moves up or down it, a parked one at any angle. Its own generator leaves
         every other draw of the scene as without it."""
         self.rng, self.T, self.wander_on, self.end_on = rng, T, wander, end_on
+        self.veh_pen = 1.0  # what small size and the frame's edge cost a vehicle (simdet; make_video)
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row

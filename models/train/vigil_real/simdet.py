@@ -63,8 +63,8 @@ def detector_rows(rng, sc, objs, s, occs):
         hp = b[3] * df.H
         trunc = 1 - (cb[2] * cb[3]) / max(b[2] * b[3], 1e-9)
         # how much size and the frame's edge cost a vehicle (the stills calibrate people, not small
-        # or cut vehicles: a scene with veh_pen draws it from 0 to 1, else 1)
-        vp = getattr(sc, "veh_pen", 1.0) if o["kind"] in VEHICLES else 1.0
+        # or cut vehicles: make_video with veh_scores draws it from 0 to 1 per scene, else 1)
+        vp = sc.veh_pen if o["kind"] in VEHICLES else 1.0
         p_det = np.clip(0.97 - OCC_MISS * occ - 0.8 * trunc * vp - max(0, (22 - hp) / 20), 0.03, 0.97)
         ki = KI[o["kind"]]
         if rng.random() < p_det:
