@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -189,7 +190,6 @@ class RealFootageEvalITCase {
 
     private static String swap(String way) { // "down-left" -> "down-right"
         return String.join(
-                "-",
-                java.util.Arrays.stream(way.split("-")).map(p -> SWAP.getOrDefault(p, p)).toList());
+                "-", Arrays.stream(way.split("-")).map(p -> SWAP.getOrDefault(p, p)).toList());
     }
 }
