@@ -1,6 +1,6 @@
 """The real-footage evaluation under camera changes: the held-out test clip re-encoded as another
 camera would give it (mirrored, other resolutions, dark, noisy, heavily compressed, 5 fps, inside
-frames of another aspect ratio), each scored by the Java pipeline (`vigil eval --real`) against the
+frames of another aspect ratio, keyframes off whole seconds so that chunks are cut anywhere), each scored by the Java pipeline (`vigil eval --real`) against the
 same by-eye reference (mirrored where the picture is). Nothing here trains or tunes anything: it
 says how far the figures on one camera carry to cameras the model has not met.
 
@@ -17,7 +17,11 @@ import shutil
 import subprocess
 import sys
 
-# name -> (ffmpeg video filter or "", x264 crf, mirrored picture)
+# name -> (ffmpeg video filter or "", x264 crf, mirrored picture[, more x264 options])
+# The gop-* variants put keyframes where a camera's encoder would (every 1.3 s at 10 fps, every
+# 32 frames at 25 fps): ingest remuxes H.264 packet for packet and cuts at keyframes, so chunks
+# start anywhere between two samples.
+FIXED_GOP = ["-sc_threshold", "0", "-bf", "0"]
 VARIANTS = {
     "h264": ("", 18, False),  # the plain re-encode: the baseline of the rest
     "mirror": ("hflip", 18, True),
@@ -30,6 +34,8 @@ VARIANTS = {
     "bars-16:9": ("pad=1024:576:128:0", 18, False),
     "bars-2:1": ("pad=1152:576:192:0", 18, False),
     "bars-portrait": ("pad=768:1024:0:224", 18, False),
+    "gop-1.3s": ("", 18, False, ["-g", "13", "-keyint_min", "13"] + FIXED_GOP),
+    "gop-1.28s-25fps": ("fps=25", 18, False, ["-g", "32", "-keyint_min", "32"] + FIXED_GOP),
 }
 KEYS = ("count_caption", "count_answer", "vehicles", "vehicles_counted", "moving_vehicle_captions", "direction",
         "direction_counts", "direction_counts_chance", "direction_majority", "direction_majority_chance",
@@ -51,11 +57,12 @@ def mirrored(ref):
 
 
 def make(ref, name, out):
-    vf, crf, mirror = VARIANTS[name]
+    vf, crf, mirror, *more = VARIANTS[name]
     video = os.path.join(out, name.replace(":", "x") + ".mp4")
     if not os.path.exists(video):
         cmd = ["ffmpeg", "-v", "error", "-y", "-i", ref["source"]["path"]] + (["-vf", vf] if vf else []) + [
-            "-c:v", "libx264", "-crf", str(crf), "-pix_fmt", "yuv420p", video + ".part.mp4"]
+            "-c:v", "libx264", "-crf", str(crf), "-pix_fmt", "yuv420p"] + (more[0] if more else []) + [
+            video + ".part.mp4"]
         subprocess.run(cmd, check=True)
         os.replace(video + ".part.mp4", video)
     r = mirrored(ref) if mirror else json.loads(json.dumps(ref))

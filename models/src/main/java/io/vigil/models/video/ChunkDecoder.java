@@ -149,8 +149,8 @@ public final class ChunkDecoder {
      * @param frames in presentation order, possibly none
      * @param inChunk frames in the chunk, kept or not ({@link FrameCounts#inChunk()})
      * @param decoded frames actually decoded ({@link FrameCounts#decoded()})
-     * @param leadsMissing samples whose lead frame was not in the chunk (their own pixels stand in
-     *     for it); 0 without a lead
+     * @param leadsMissing samples without a lead frame (their own pixels stand in for it); 0
+     *     without a lead
      */
     public record Sampled(List<SampledFrame> frames, int inChunk, int decoded, int leadsMissing) {}
 
@@ -158,8 +158,9 @@ public final class ChunkDecoder {
      * The job's frame path, and that of {@code vigil eval} and the bare loop: decodes the chunk,
      * lets {@code sampler} pick frames by media time, and preprocesses only those, straight from
      * FFmpeg's buffer; with a lead, each sample comes out paired with its lead frame ({@code [6, H,
-     * W]}, {@link LeadPairing}). Frames the sampler drops are never converted nor copied out of
-     * FFmpeg, and most are not decoded at all ({@link #decodeSampled}).
+     * W]}, {@link LeadPairing}; a lead whose sample lies in the next chunk is held by the sampler,
+     * {@link FrameSampler#heldLead()}). Frames the sampler drops are never converted nor copied out
+     * of FFmpeg, and most are not decoded at all ({@link #decodeSampled}).
      *
      * @param sampler advanced past the kept frames
      * @throws VideoDecodeException with a stable {@link VideoDecodeException#reason()}
@@ -173,6 +174,7 @@ public final class ChunkDecoder {
         LeadPairing pairs = new LeadPairing(sampler, preprocessor);
         String format = format(container);
         FrameCounts counts = decodeSampled(data, format, baseMs, sampler, pairs);
+        sampler.hold(pairs.held());
         return pairs.sampled(counts, what(data, format));
     }
 

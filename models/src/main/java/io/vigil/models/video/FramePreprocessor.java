@@ -122,12 +122,7 @@ public final class FramePreprocessor {
      */
     public void preprocess(
             ByteBuffer rgb, int width, int height, int stride, float[] out, int offset) {
-        if (offset < 0 || (long) offset + frameSize() > out.length) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "a [3, %d, %d] frame at offset %d does not fit %d floats",
-                            this.height, this.width, offset, out.length));
-        }
+        checkFits(out.length, offset);
         long needed = (long) stride * (height - 1) + 3L * width;
         if (width <= 0 || height <= 0 || stride < 3 * width || rgb.limit() < needed) {
             throw new IllegalArgumentException(
@@ -174,6 +169,54 @@ public final class FramePreprocessor {
                     out[base + c * plane + x] = (v / 255f - mean[c]) / std[c];
                 }
             }
+        }
+    }
+
+    /**
+     * A preprocessed frame back to 8-bit values, {@code round(255 * (v * std[c] + mean[c]))}
+     * clamped to 0..255: what a {@link HeldLead} keeps, within half a grey level of the floats.
+     *
+     * @param frame {@code [3, H, W]} floats from {@code offset} on
+     * @return {@code [3, H, W]} bytes
+     */
+    public byte[] quantise(float[] frame, int offset) {
+        checkFits(frame.length, offset);
+        int plane = height * width;
+        byte[] out = new byte[frameSize()];
+        for (int c = 0; c < 3; c++) {
+            for (int i = c * plane, e = (c + 1) * plane; i < e; i++) {
+                long v = Math.round(255.0 * (frame[offset + i] * std[c] + mean[c]));
+                out[i] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #quantise}'s bytes as the contract's floats, written at {@code offset} of {@code out}.
+     */
+    public void dequantise(byte[] frame, float[] out, int offset) {
+        checkFits(out.length, offset);
+        if (frame.length != frameSize()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "a [3, %d, %d] frame has %d values, got %d",
+                            height, width, frameSize(), frame.length));
+        }
+        int plane = height * width;
+        for (int c = 0; c < 3; c++) {
+            for (int i = c * plane, e = (c + 1) * plane; i < e; i++) {
+                out[offset + i] = ((frame[i] & 0xff) / 255f - mean[c]) / std[c];
+            }
+        }
+    }
+
+    private void checkFits(int length, int offset) {
+        if (offset < 0 || (long) offset + frameSize() > length) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "a [3, %d, %d] frame at offset %d does not fit %d floats",
+                            height, width, offset, length));
         }
     }
 

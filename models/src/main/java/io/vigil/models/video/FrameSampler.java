@@ -19,11 +19,12 @@ import java.util.Objects;
  * {@code leadMs}. Without a lead ({@code leadMs = 0}) the rule is the plain one and no frame is a
  * lead.
  *
- * <p>A small mutable value object: {@link #nextSampleMs()} is all its saved state besides the rate
- * and the lead, so it fits in Flink keyed state ({@link #restore} restores it). Whether the next
- * sample's lead was taken is not saved: a lead's pixels are not kept across chunks, so after a
- * restore, and at the start of every chunk ({@link #startChunk()}), none is taken yet. Not
- * thread-safe.
+ * <p>A small mutable value object: its saved state besides the rate and the lead is {@link
+ * #nextSampleMs()} and, when the next sample's lead was taken in a chunk that ended before its
+ * sample, that lead's pixels ({@link #heldLead()}, set by {@link ChunkDecoder#sample}); both fit in
+ * Flink keyed state ({@link #restore} restores them). So a stream's samples see the same leads
+ * however it is cut into chunks. At the start of a chunk ({@link #startChunk()}) the next sample's
+ * lead counts as taken only if its pixels are held. Not thread-safe.
  */
 public final class FrameSampler {
 
@@ -40,7 +41,8 @@ public final class FrameSampler {
     private final double sampleFps;
     private final long leadMs;
     private long nextSampleMs;
-    private boolean leadTaken; // transient: not part of the saved state
+    private boolean leadTaken; // transient: at a chunk's start, whether heldLead is set
+    private HeldLead heldLead; // the next sample's lead, from an earlier chunk; or null
 
     /** A sampler without a lead at the start of a stream (next sample at 0 ms). */
     public FrameSampler(double sampleFps) {
@@ -92,6 +94,20 @@ public final class FrameSampler {
     }
 
     /**
+     * A sampler restored from its saved {@link #nextSampleMs()} and {@link #heldLead()}.
+     *
+     * @param held the next sample's lead from an earlier chunk, or null; one that is not in the
+     *     next sample's lead window (see the class comment) is dropped
+     * @throws IllegalArgumentException as {@link #start}
+     */
+    public static FrameSampler restore(
+            double sampleFps, long leadMs, long nextSampleMs, HeldLead held) {
+        FrameSampler s = new FrameSampler(sampleFps, leadMs, nextSampleMs);
+        s.hold(held);
+        return s;
+    }
+
+    /**
      * Whether the frame at {@code ptsMs} is to be decoded (a sample or a lead); see {@link #take}.
      */
     public boolean accept(long ptsMs) {
@@ -108,14 +124,18 @@ public final class FrameSampler {
             leadTaken = false;
             return Role.SAMPLE;
         }
-        if (leadMs > 0
-                && !leadTaken
-                && ptsMs >= nextSampleMs - leadMs
-                && ptsMs <= nextSampleMs - (leadMs + 1) / 2) {
+        if (leadMs > 0 && !leadTaken && inLeadWindow(ptsMs)) {
             leadTaken = true;
             return Role.LEAD;
         }
         return Role.SKIP;
+    }
+
+    /** Whether a frame at {@code ptsMs} may be the next sample's lead. */
+    private boolean inLeadWindow(long ptsMs) {
+        return leadMs > 0
+                && ptsMs >= nextSampleMs - leadMs
+                && ptsMs <= nextSampleMs - (leadMs + 1) / 2;
     }
 
     private void advancePast(long ptsMs) {
@@ -129,6 +149,7 @@ public final class FrameSampler {
             next = thresholdMs(--k);
         }
         nextSampleMs = next;
+        heldLead = null;
     }
 
     /**
@@ -140,11 +161,24 @@ public final class FrameSampler {
     }
 
     /**
-     * Forgets a lead taken in an earlier chunk: its pixels are gone, so the next sample may take
-     * its lead from the new chunk. The decoder calls it at the start of every chunk.
+     * At the start of every chunk (the decoder calls it): the next sample's lead counts as taken
+     * only if its pixels are held ({@link #heldLead()}); otherwise the new chunk may give it one.
      */
     public void startChunk() {
-        leadTaken = false;
+        leadTaken = heldLead != null;
+    }
+
+    /**
+     * Keeps the pixels of the lead taken for the next sample at the end of a chunk (null: none),
+     * for the chunk that holds its sample. A lead outside the next sample's lead window is dropped.
+     */
+    public void hold(HeldLead held) {
+        heldLead = held != null && inLeadWindow(held.ptsMs()) ? held : null;
+    }
+
+    /** The next sample's lead, taken in an earlier chunk; null when there is none. */
+    public HeldLead heldLead() {
+        return heldLead;
     }
 
     /** The earliest pts that will be taken as a sample next. */
@@ -165,6 +199,7 @@ public final class FrameSampler {
     public FrameSampler copy() {
         FrameSampler c = new FrameSampler(sampleFps, leadMs, nextSampleMs);
         c.leadTaken = leadTaken;
+        c.heldLead = heldLead;
         return c;
     }
 
@@ -174,12 +209,13 @@ public final class FrameSampler {
                 && s.sampleFps == sampleFps
                 && s.leadMs == leadMs
                 && s.nextSampleMs == nextSampleMs
-                && s.leadTaken == leadTaken;
+                && s.leadTaken == leadTaken
+                && Objects.equals(s.heldLead, heldLead);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sampleFps, leadMs, nextSampleMs, leadTaken);
+        return Objects.hash(sampleFps, leadMs, nextSampleMs, leadTaken, heldLead);
     }
 
     @Override
@@ -194,6 +230,7 @@ public final class FrameSampler {
                         + nextSampleMs
                         + " ms"
                         + (leadTaken ? ", lead taken" : "")
+                        + (heldLead != null ? ", lead held at " + heldLead.ptsMs() + " ms" : "")
                         + "]";
     }
 }

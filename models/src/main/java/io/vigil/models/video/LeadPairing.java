@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
  * FFmpeg's buffer; without a lead every frame is a sample, {@code [3, H, W]}. With a lead ({@link
  * FrameSampler#leadMs()} {@code > 0}) a copy of the sampler, taken before the decode, tells leads
  * from samples (the frames come in presentation order, each lead before its sample), and each
- * sample becomes one {@code [6, H, W]} input: its own 3 channels, then its lead's. A sample whose
- * lead is not in the chunk (it lay before the chunk's first frame, or the stream has a gap) has its
- * own pixels in both halves (no motion) and is counted in {@link Sampled#leadsMissing()}; a lead
- * whose sample is not in the chunk is dropped (its pixels are not kept across chunks).
+ * sample becomes one {@code [6, H, W]} input: its own 3 channels, then its lead's. A lead whose
+ * sample is not in the chunk is handed on ({@link #held()}, kept with the stream's sampler), and
+ * the next chunk's first sample is paired with it ({@link FrameSampler#heldLead()}), unless that
+ * sample lies more than twice the lead after it (chunks missing, a jump in media time). A sample
+ * without a lead (at a stream's start, after such a gap, or where the chunks were decoded without
+ * handing leads on) has its own pixels in both halves (no motion) and is counted in {@link
+ * Sampled#leadsMissing()}.
  *
  * <p>Used for one chunk; not thread-safe.
  */
@@ -31,6 +34,7 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
     private FrameSampler roles;
     private float[] pending; // [6, H, W]: a lead in channels 3..5, waiting for its sample
     private long pendingMs;
+    private boolean pendingHeld; // pending came from an earlier chunk
     private int leadsMissing;
 
     /**
@@ -41,7 +45,7 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
         this.start = sampler.copy();
         this.start.startChunk(); // as the decode does
         this.preprocessor = preprocessor;
-        this.roles = start.copy();
+        restart();
     }
 
     @Override
@@ -67,6 +71,14 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
             pendingMs = ptsMs;
             return;
         }
+        if (pendingHeld && ptsMs - pendingMs > 2 * start.leadMs()) {
+            LOG.debug(
+                    "the lead held at {} ms is too far before the sample at {} ms; dropped",
+                    pendingMs,
+                    ptsMs);
+            pending = null;
+        }
+        pendingHeld = false;
         float[] pair = pending != null ? pending : new float[2 * size]; // [6, H, W]
         preprocessor.preprocess(rgb, width, height, stride, pair, 0);
         long leadMs = ptsMs;
@@ -85,7 +97,30 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
         frames.clear();
         roles = start.copy();
         pending = null;
+        pendingHeld = false;
         leadsMissing = 0;
+        HeldLead held = start.heldLead();
+        if (held != null) {
+            int size = preprocessor.frameSize();
+            pending = new float[2 * size]; // [6, H, W]: the held lead in channels 3..5
+            held.into(pending, size, preprocessor);
+            pendingMs = held.ptsMs();
+            pendingHeld = true;
+        }
+    }
+
+    /**
+     * The lead whose sample is not in the chunk, for the next chunk: taken at the chunk's end
+     * (quantised), or the one held before it when the chunk held no sample at all; null when there
+     * is none.
+     */
+    public HeldLead held() {
+        if (pending == null) {
+            return null;
+        }
+        return pendingHeld
+                ? start.heldLead()
+                : HeldLead.of(pendingMs, pending, preprocessor.frameSize(), preprocessor);
     }
 
     /** The samples so far, in presentation order. */
@@ -93,7 +128,7 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
         return frames;
     }
 
-    /** Samples so far whose lead frame was not in the chunk. */
+    /** Samples so far without a lead frame. */
     public int leadsMissing() {
         return leadsMissing;
     }
@@ -106,19 +141,16 @@ public final class LeadPairing implements ChunkDecoder.SampleSink {
     Sampled sampled(FrameCounts counts, String what) {
         if (leadsMissing > 0 && LOG.isDebugEnabled()) {
             LOG.debug(
-                    "{}: {} of {} samples had no lead frame {} ms before them in the chunk (the"
-                            + " first at {} ms); each stands in for its own lead",
+                    "{}: {} of {} samples had no lead frame {} ms before them (the first at {}"
+                            + " ms); each stands in for its own lead",
                     what,
                     leadsMissing,
                     frames.size(),
                     start.leadMs(),
                     frames.stream().filter(f -> f.leadMs() == f.ptsMs()).findFirst().get().ptsMs());
         }
-        if (pending != null) {
-            LOG.debug(
-                    "{}: the lead frame at {} ms has no sample in the chunk; dropped",
-                    what,
-                    pendingMs);
+        if (pending != null && pendingHeld) {
+            LOG.debug("{}: no sample for the lead held at {} ms; kept", what, pendingMs);
         }
         return new Sampled(frames, counts.inChunk(), counts.decoded(), leadsMissing);
     }

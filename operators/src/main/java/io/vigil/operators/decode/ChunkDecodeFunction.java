@@ -4,6 +4,7 @@ import io.vigil.models.Manifest;
 import io.vigil.models.video.ChunkDecoder;
 import io.vigil.models.video.FramePreprocessor;
 import io.vigil.models.video.FrameSampler;
+import io.vigil.models.video.HeldLead;
 import io.vigil.models.video.SampledFrame;
 import io.vigil.models.video.VideoDecodeException;
 import io.vigil.operators.DeadLetterReason;
@@ -53,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * otherwise all fall behind the sampler unseen); a stream restarts its clock only after a chunk
  * marked last.
  *
- * <p>Keyed state: next expected seq, the sampler's next sample time, skipped seqs, the last chunk's
- * media start.
+ * <p>Keyed state: next expected seq, the sampler's next sample time and the lead frame it holds for
+ * that sample when a chunk ended between the two ({@link HeldLead}: {@code [3, H, W]} bytes, 399 KB
+ * at 320 x 416; none when chunks are cut at whole seconds), skipped seqs, the last chunk's media
+ * start.
  */
 public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvelope, StreamFrame> {
     private static final long serialVersionUID = 1L;
@@ -79,6 +82,8 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
     private transient ValueState<Long> nextSampleMs;
     private transient ValueState<long[]> skipped;
     private transient ValueState<Long> lastStartMs;
+    private transient ValueState<Long> heldLeadMs;
+    private transient ValueState<byte[]> heldLeadPixels; // [3, H, W], 8 bits
 
     /**
      * @param modelDir the model folder (only its manifest is read: frame size, normalisation, lead)
@@ -121,6 +126,16 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         nextSeq = longState("nextSeq");
         nextSampleMs = longState("nextSampleMs");
         lastStartMs = longState("lastStartMs");
+        heldLeadMs = longState("heldLeadMs");
+        heldLeadPixels =
+                getRuntimeContext()
+                        .getState(
+                                StateTtl.apply(
+                                        new ValueStateDescriptor<>(
+                                                "heldLeadPixels",
+                                                PrimitiveArrayTypeInfo
+                                                        .BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                                        idleTtl));
         skipped =
                 getRuntimeContext()
                         .getState(
@@ -214,6 +229,8 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
             nextSampleMs.clear();
             skipped.clear();
             lastStartMs.clear();
+            heldLeadMs.clear();
+            heldLeadPixels.clear();
         }
     }
 
@@ -221,19 +238,31 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
             throws Exception {
         VideoChunk chunk = in.chunk;
         Long saved = nextSampleMs.value();
+        Long heldMs = heldLeadMs.value();
+        byte[] heldPixels = heldLeadPixels.value();
+        if (heldMs != null
+                && (heldPixels == null || heldPixels.length != preprocessor.frameSize())) {
+            heldMs = null; // saved by a model of another frame size
+        }
         FrameSampler sampler =
                 saved == null
                         ? FrameSampler.start(sampleFps, leadMs)
-                        : FrameSampler.restore(sampleFps, leadMs, saved);
+                        : FrameSampler.restore(
+                                sampleFps,
+                                leadMs,
+                                saved,
+                                heldMs == null ? null : new HeldLead(heldMs, heldPixels));
         ChunkDecoder.Sampled sampled;
         long t0 = System.nanoTime();
         try {
             sampled = chunkDecoder.sample(chunk, sampler, preprocessor);
         } catch (VideoDecodeException e) {
+            dropHeldLead();
             metrics.decodeErrors.inc();
             dead(ctx, in, DeadLetterReason.valueOf(e.reason().name()), e.getMessage());
             return;
         } catch (RuntimeException e) {
+            dropHeldLead();
             metrics.decodeErrors.inc();
             LOG.warn("Unexpected failure decoding {}", in, e);
             dead(ctx, in, DeadLetterReason.INTERNAL_ERROR, "decoding failed: " + e);
@@ -250,6 +279,19 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
                     StreamFrame.frame(chunk.getStreamId(), chunk.getSeq(), f.ptsMs(), f.pixels()));
         }
         nextSampleMs.update(sampler.nextSampleMs());
+        HeldLead held = sampler.heldLead();
+        if (held == null) {
+            dropHeldLead();
+        } else if (heldMs == null || heldMs != held.ptsMs()) {
+            heldLeadMs.update(held.ptsMs());
+            heldLeadPixels.update(held.pixels());
+        }
+    }
+
+    /** A chunk that failed leaves a gap: the next sample's lead is not held across it. */
+    private void dropHeldLead() {
+        heldLeadMs.clear();
+        heldLeadPixels.clear();
     }
 
     private void dead(Context ctx, ChunkEnvelope in, DeadLetterReason reason, String message) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.models.Manifest;
+import io.vigil.models.video.ChunkDecoder;
+import io.vigil.models.video.DecodedFrame;
+import io.vigil.models.video.FramePreprocessor;
 import io.vigil.operators.TestChunks;
 import io.vigil.operators.TestModels;
 import io.vigil.operators.source.ChunkEnvelope;
@@ -121,6 +124,40 @@ class ChunkDecodeFunctionLeadTest {
         assertThat(Arrays.copyOfRange(paired.pixels, frameSize, 2 * frameSize))
                 .isNotEqualTo(Arrays.copyOfRange(paired.pixels, 0, frameSize));
         h.close();
+    }
+
+    @Test
+    void aLeadAtTheEndOfAChunkIsHeldInKeyedStateForItsSampleInTheNext() throws Exception {
+        var h = harness(1.0);
+        h.open();
+        // c0's frames from 0.5 s (0.5 to 2.3 s): the lead of the sample at 2.5 s is at 2.1 s
+        VideoChunk early = TestChunks.chunk("cam", 0, c0.getData().array(), 500, 2500, false);
+        send(h, early, 1);
+        assertThat(h.extractOutputValues()).extracting(f -> f.ptsMs).containsExactly(500L, 1500L);
+        OperatorSubtaskState snap = h.snapshot(1L, 1L);
+        h.close();
+
+        var restored = harness(1.0);
+        restored.initializeState(snap);
+        restored.open();
+        send(restored, TestChunks.chunk("cam", 1, c1.getData().array(), 2500, 4500, false), 2);
+        List<StreamFrame> out = restored.extractOutputValues();
+        assertThat(out).extracting(f -> f.ptsMs).containsExactly(2500L, 3500L);
+        FramePreprocessor pre = Manifest.load(leadModel).preprocessor();
+        float[] expected = null; // the frame at 2.1 s, as the held lead keeps it (8 bits)
+        for (DecodedFrame f : new ChunkDecoder().decodeAll(c0.getData().array(), "mpegts", 500)) {
+            if (f.ptsMs() == 2100) {
+                expected = new float[frameSize];
+                pre.dequantise(
+                        pre.quantise(pre.preprocess(f.rgb(), f.width(), f.height()), 0),
+                        expected,
+                        0);
+            }
+        }
+        float[] lead = Arrays.copyOfRange(out.get(0).pixels, frameSize, 2 * frameSize);
+        assertThat(lead).isEqualTo(expected);
+        assertThat(lead).isNotEqualTo(Arrays.copyOfRange(out.get(0).pixels, 0, frameSize));
+        restored.close();
     }
 
     @Test

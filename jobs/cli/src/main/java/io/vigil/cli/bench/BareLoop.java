@@ -98,6 +98,10 @@ final class BareLoop {
                             }
                         });
                 cpu[Stage.DECODE.ordinal()] += CpuLedger.threadCpuNanos() - before;
+                long held = CpuLedger.threadCpuNanos();
+                // as ChunkDecoder.sample does: a lead whose sample is in the next chunk
+                samplers.get(s).hold(pairs.held());
+                cpu[Stage.PREPROCESS.ordinal()] += CpuLedger.threadCpuNanos() - held;
                 for (SampledFrame f : pairs.frames()) {
                     pixels.add(f.pixels()); // [C, H, W]
                     owner.add(s);

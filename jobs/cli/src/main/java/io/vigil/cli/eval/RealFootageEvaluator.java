@@ -59,8 +59,9 @@ final class RealFootageEvaluator {
         long previousMs = 0;
         StreamState previousState = null;
         for (VideoChunk chunk : chunks) {
-            List<SampledFrame> frames =
-                    decoder.sample(chunk, sampler, model.preprocessor()).frames();
+            ChunkDecoder.Sampled sampled = decoder.sample(chunk, sampler, model.preprocessor());
+            score.leadsMissing(sampled.leadsMissing());
+            List<SampledFrame> frames = sampled.frames();
             if (frames.isEmpty()) {
                 continue;
             }

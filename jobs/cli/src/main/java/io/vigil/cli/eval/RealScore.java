@@ -25,6 +25,7 @@ final class RealScore {
     private int answerCountRight;
     private int captions;
     private int malformedCaptions;
+    private int leadsMissing; // samples encoded without a lead frame (no motion)
     private int movingVehicleCaptions;
     private int vehiclesRight;
     private int vehiclesCounted;
@@ -46,6 +47,11 @@ final class RealScore {
 
     RealScore(RealReference ref) {
         this.ref = ref;
+    }
+
+    /** Samples of a chunk encoded without their lead frame. */
+    void leadsMissing(int n) {
+        leadsMissing += n;
     }
 
     void caption(RealFootageEvaluator.Said s) {
@@ -176,7 +182,8 @@ final class RealScore {
         return String.format(
                 Locale.ROOT,
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
-                        + " (%.1f %%)%ncaptions naming a moving vehicle: %d of %d (%d not in the"
+                        + " (%.1f %%)%nsamples without a lead frame (seen without motion): %d of"
+                        + " %d%ncaptions naming a moving vehicle: %d of %d (%d not in the"
                         + " grammar)%nvehicles named as the reference holds them (kind and"
                         + " count): %d/%d instants (%.1f %%); as many vehicles of any kind: %d/%d"
                         + " (%.1f %%)%n"
@@ -195,6 +202,8 @@ final class RealScore {
                 answerCountRight,
                 instants,
                 100 * rate(answerCountRight, instants),
+                leadsMissing,
+                captions,
                 movingVehicleCaptions,
                 captions,
                 malformedCaptions,
@@ -250,7 +259,8 @@ final class RealScore {
         return String.format(
                 Locale.ROOT,
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
-                        + "\"count_answer\":%.4f,\"captions\":%d,\"moving_vehicle_captions\":%d,"
+                        + "\"count_answer\":%.4f,\"captions\":%d,\"leads_missing\":%d,"
+                        + "\"moving_vehicle_captions\":%d,"
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,\"vehicles_counted\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
                         + "\"directions_per_caption\":%.2f,\"direction_named_during\":%.4f,"
@@ -265,6 +275,7 @@ final class RealScore {
                 rate(captionCountRight, instants),
                 rate(answerCountRight, instants),
                 captions,
+                leadsMissing,
                 movingVehicleCaptions,
                 malformedCaptions,
                 rate(vehiclesRight, instants),
