@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A reference for real footage made by looking at its frames ({@code models/reference/}): people in
@@ -38,6 +40,16 @@ public record RealReference(
     public RealReference {
         arrivals = arrivals.stream().sorted().toList();
         entries = entries.stream().sorted().toList();
+    }
+
+    /**
+     * The kinds the reference ever has in view: person, and each vehicle kind of any instant. A
+     * caption naming any other kind names something that is not there.
+     */
+    public Set<String> kindsInView() {
+        Set<String> kinds = new TreeSet<>(Set.of("person"));
+        instants.forEach(i -> kinds.addAll(i.vehicles().keySet()));
+        return kinds;
     }
 
     /**

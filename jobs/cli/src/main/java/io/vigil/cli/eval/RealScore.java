@@ -3,6 +3,8 @@ package io.vigil.cli.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The real-footage figures, as the issue's bars state them: the people count a caption (and an
@@ -26,6 +28,8 @@ final class RealScore {
     private int captions;
     private int malformedCaptions;
     private int leadsMissing; // samples encoded without a lead frame (no motion)
+    private int phantomCaptions; // captions naming a kind the reference never has in view
+    private final Map<String, Integer> phantoms = new TreeMap<>();
     private int movingVehicleCaptions;
     private int vehiclesRight;
     private int vehiclesCounted;
@@ -59,6 +63,14 @@ final class RealScore {
         if (!s.parsed().wellFormed()) {
             malformedCaptions++;
         }
+        boolean phantom = false;
+        for (Map.Entry<String, Integer> e : s.parsed().counts().entrySet()) {
+            if (e.getValue() > 0 && !ref.kindsInView().contains(e.getKey())) {
+                phantoms.merge(e.getKey(), 1, Integer::sum);
+                phantom = true;
+            }
+        }
+        phantomCaptions += phantom ? 1 : 0;
         if (s.parsed().namesAMovingVehicle()) {
             movingVehicleCaptions++;
         }
@@ -183,7 +195,8 @@ final class RealScore {
                 Locale.ROOT,
                 "people count within ±%d of the reference: captions %d/%d (%.1f %%), answers %d/%d"
                         + " (%.1f %%)%nsamples without a lead frame (seen without motion): %d of"
-                        + " %d%ncaptions naming a moving vehicle: %d of %d (%d not in the"
+                        + " %d%ncaptions naming a kind never in view: %d of %d%s%ncaptions naming a"
+                        + " moving vehicle: %d of %d (%d not in the"
                         + " grammar)%nvehicles named as the reference holds them (kind and"
                         + " count): %d/%d instants (%.1f %%); as many vehicles of any kind: %d/%d"
                         + " (%.1f %%)%n"
@@ -204,6 +217,9 @@ final class RealScore {
                 100 * rate(answerCountRight, instants),
                 leadsMissing,
                 captions,
+                phantomCaptions,
+                captions,
+                phantoms.isEmpty() ? "" : " " + phantoms,
                 movingVehicleCaptions,
                 captions,
                 malformedCaptions,
@@ -260,6 +276,7 @@ final class RealScore {
                 Locale.ROOT,
                 "{\"mode\":\"real\",\"video\":\"%s\",\"instants\":%d,\"count_caption\":%.4f,"
                         + "\"count_answer\":%.4f,\"captions\":%d,\"leads_missing\":%d,"
+                        + "\"phantom_captions\":%d,"
                         + "\"moving_vehicle_captions\":%d,"
                         + "\"malformed_captions\":%d,\"vehicles\":%.4f,\"vehicles_counted\":%.4f,"
                         + "\"crossings\":%d,\"direction\":%.4f,"
@@ -276,6 +293,7 @@ final class RealScore {
                 rate(answerCountRight, instants),
                 captions,
                 leadsMissing,
+                phantomCaptions,
                 movingVehicleCaptions,
                 malformedCaptions,
                 rate(vehiclesRight, instants),

@@ -61,7 +61,10 @@ class CamCaptionTest {
                 List.of(
                         said(0, "four people moving left"), // 4 vs 3: within 1
                         said(1, "two people one moving left one moving up"),
-                        said(2, "eight people moving left and one car moving left")); // 8 vs 4-6
+                        // 8 vs 4-6; no instant has a dog
+                        said(
+                                2,
+                                "eight people moving left and one car moving left and one dog moving left"));
         said.forEach(score::caption);
         score.instant(ref.instants().get(0), said.get(0), 2); // answer 2 vs 3: within 1
         score.instant(ref.instants().get(1), said.get(2), 9); // answer 9 vs 4-6: wrong
@@ -81,6 +84,7 @@ class CamCaptionTest {
                 .contains("\"count_caption\":0.5000")
                 .contains("\"count_answer\":0.5000")
                 .contains("\"captions\":3")
+                .contains("\"phantom_captions\":1") // the dog
                 .contains("\"moving_vehicle_captions\":1")
                 .contains("\"vehicles\":1.0000") // none at 0 s; one car at 2 s
                 .contains("\"vehicles_counted\":1.0000")
@@ -97,7 +101,8 @@ class CamCaptionTest {
                 .contains("\"appeared_entries_running\":0.5000")
                 .contains("\"seen_vehicles\":0.5000");
         assertThat(score.table())
-                .contains("right for 2 of 4 vehicle kinds (wrong: truck: yes, bicycle: never)");
+                .contains("right for 2 of 4 vehicle kinds (wrong: truck: yes, bicycle: never)")
+                .contains("captions naming a kind never in view: 1 of 3 {dog=1}");
     }
 
     @Test
