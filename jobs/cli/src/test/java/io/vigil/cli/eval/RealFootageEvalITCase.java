@@ -1,17 +1,12 @@
 package io.vigil.cli.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.cli.VigilCommand;
-import io.vigil.cli.common.VigilHome;
 import io.vigil.models.Manifest;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealFootageEvalITCase {
 
-    private static final Path REFERENCE = VigilHome.resolve("models/reference/vtest.json");
-    private static final Path MODEL = VigilHome.resolve("models/vigil-cam"); // the real-scene model
+    private static final Path REFERENCE = Walkway.REFERENCE;
+    private static final Path MODEL = Walkway.MODEL;
     private static final Map<String, String> SWAP = Map.of("left", "right", "right", "left");
 
     @TempDir Path dir;
@@ -41,10 +36,10 @@ class RealFootageEvalITCase {
     @Test
     @Timeout(600)
     void scoresEveryReferenceInstantOfTheWalkway() throws Exception {
-        RealReference ref = walkway();
+        RealReference ref = Walkway.reference();
 
         StringWriter out = new StringWriter();
-        JsonNode json = evalReal(MODEL, REFERENCE, out);
+        JsonNode json = Walkway.evalReal(MODEL, REFERENCE, out);
         assertThat(json.get("mode").asText()).isEqualTo("real");
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
         // 795 frames at 10 fps sampled at 1 fps: a caption after each sample, 80 at whole
@@ -76,29 +71,20 @@ class RealFootageEvalITCase {
     @Test
     @Timeout(600)
     void readsTheMirroredWalkwayTheOtherWay() throws Exception {
-        RealReference ref = walkway();
+        RealReference ref = Walkway.reference();
         Path mirroredVideo = dir.resolve("vtest-mirrored.mp4");
-        Process ffmpeg =
-                new ProcessBuilder(
-                                "ffmpeg",
-                                "-v",
-                                "error",
-                                "-y",
-                                "-i",
-                                ref.video().toString(),
-                                "-vf",
-                                "hflip",
-                                "-c:v",
-                                "libx264",
-                                "-crf",
-                                "18",
-                                "-pix_fmt",
-                                "yuv420p",
-                                mirroredVideo.toString())
-                        .redirectErrorStream(true)
-                        .start();
-        String ffmpegOut = new String(ffmpeg.getInputStream().readAllBytes());
-        assertThat(ffmpeg.waitFor()).as(ffmpegOut).isZero();
+        Walkway.ffmpeg(
+                "-i",
+                ref.video().toString(),
+                "-vf",
+                "hflip",
+                "-c:v",
+                "libx264",
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                mirroredVideo.toString());
         Path mirroredReference = dir.resolve("vtest-mirrored.json");
         ObjectMapper mapper = new ObjectMapper();
         mapper.writeValue(
@@ -113,7 +99,7 @@ class RealFootageEvalITCase {
                 .extracting(RealReference.Crossing::direction)
                 .containsOnly("right");
 
-        JsonNode json = evalReal(MODEL, mirroredReference, new StringWriter());
+        JsonNode json = Walkway.evalReal(MODEL, mirroredReference, new StringWriter());
         assertThat(json.get("instants").asInt()).isEqualTo(ref.instants().size());
         assertPeopleAndDirectionFloors(json);
         // the vehicles' number (a mirrored small car may read as a second truck: its kind is
@@ -139,32 +125,6 @@ class RealFootageEvalITCase {
         assertThat(json.get("direction_majority").asDouble())
                 .isGreaterThanOrEqualTo(json.get("direction_majority_chance").asDouble() + 0.25);
         assertThat(json.get("malformed_captions").asInt()).isZero();
-    }
-
-    /** The by-eye reference of the walkway; the test is skipped where opencv-doc is missing. */
-    private static RealReference walkway() {
-        RealReference ref = RealReference.read(REFERENCE);
-        assumeTrue(Files.isReadable(ref.video()), "vtest.avi (Debian opencv-doc) is not installed");
-        return ref;
-    }
-
-    /**
-     * {@code vigil eval --model MODEL --real REFERENCE}: its closing JSON line; the rest in out.
-     */
-    private static JsonNode evalReal(Path model, Path referenceFile, StringWriter out)
-            throws Exception {
-        StringWriter err = new StringWriter();
-        int code =
-                VigilCommand.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                        .execute(
-                                "eval",
-                                "--model",
-                                model.toString(),
-                                "--real",
-                                referenceFile.toString());
-        assertThat(code).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
-        return new ObjectMapper().readTree(lines[lines.length - 1]);
     }
 
     /** The reference of the mirrored picture: left and right swapped in every direction. */
