@@ -36,10 +36,11 @@ VARIANTS = {
     "bars-portrait": ("pad=768:1024:0:224", 18, False),
     "gop-1.3s": ("", 18, False, ["-g", "13", "-keyint_min", "13"] + FIXED_GOP),
     "gop-1.28s-25fps": ("fps=25", 18, False, ["-g", "32", "-keyint_min", "32"] + FIXED_GOP),
+    "gop-1s": ("", 18, False, ["-g", "10"]),  # a keyframe every second, x264's other defaults
 }
 KEYS = ("count_caption", "count_answer", "vehicles", "vehicles_counted", "moving_vehicle_captions", "direction",
         "direction_counts", "direction_counts_chance", "direction_majority", "direction_majority_chance",
-        "appeared_running", "appeared_entries_running")
+        "appeared_running", "appeared_entries_running", "phantom_captions", "leads_missing", "captions")
 SWAP = {"left": "right", "right": "left"}
 
 
@@ -117,7 +118,7 @@ def main():
     model = padded_copy(a.model, a.out) if a.fit == "pad" else a.model
     rows = []
     print("variant        people capt  ans   vehicles (counted)  moving-veh  crossings  dir counts (chance)"
-          "  leading way (chance)  entries", flush=True)
+          "  leading way (chance)  entries  phantom", flush=True)
     for n in names:
         r = score(a.vigil, model, make(ref, n, a.out))
         rows.append(dict({"variant": n, "fit": a.fit}, **{k: r.get(k) for k in KEYS}))
@@ -125,7 +126,8 @@ def main():
               f"({r['vehicles_counted']:.3f})"
               f"{r['moving_vehicle_captions']:11d} {r['direction']:10.3f} {r['direction_counts']:6.3f} "
               f"({r['direction_counts_chance']:.3f}) {r['direction_majority']:12.3f} "
-              f"({r['direction_majority_chance']:.3f}) {r['appeared_entries_running']:9.3f}", flush=True)
+              f"({r['direction_majority_chance']:.3f}) {r['appeared_entries_running']:9.3f}"
+              f" {r['phantom_captions']:4d}/{r['captions']}", flush=True)
     if a.json_out:
         with open(a.json_out, "w") as f:
             json.dump({"model": a.model, "fit": a.fit, "reference": a.reference, "rows": rows}, f, indent=1)
