@@ -9,7 +9,7 @@ sim.answer; with states=True also the objects in view in each caption state (lef
 down, still: what a caption's direction groups count). The loss shapes the state so that the
 counts are there to be read; the probe is thrown away and the exported graphs are the decoder's
 alone. Tried on vigil-cam at weight 0.3, with and without states, against controls: it moved
-neither captions nor memory answers (docs/experiments.md).
+neither captions nor memory answers (docs/experiments-cam.md).
 """
 import numpy as np
 import torch

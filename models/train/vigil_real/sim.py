@@ -53,6 +53,8 @@ class Scene:
         every other draw of the scene as without it."""
         self.rng, self.T, self.wander_on, self.end_on = rng, T, wander, end_on
         self.veh_pen = 1.0  # what small size and the frame's edge cost a vehicle (simdet; make_video)
+        self.false_dog = 0.0  # chance a detected person also yields a false dog row (simdet)
+        self.fd_rng = None  # its own generator (make_video's false_dogs), so the rest is unchanged
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row
@@ -215,16 +217,23 @@ def box_visible(b):
     return 0 <= cx <= 1 and 0 <= cy <= 1 and h * df.H >= g.MIN_PX
 
 
-def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, veh_scores=False):
+def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, veh_scores=False,
+               false_dogs=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
     to the previous sample; drawn after everything else, so the rest is unchanged); with end_on,
     vehicles' aspect follows their heading (Scene); with veh_scores, how much a vehicle's small
-    size or a cut by the frame's edge lowers its detection is drawn per video (simdet)."""
+    size or a cut by the frame's edge lowers its detection is drawn per video (simdet); with
+    false_dogs, 60 % of the videos get a rate from 0 to 0.35 at which a detected person also
+    yields a dog row on the lower part of its box near the 0.4 floor (no dog in the truth), as
+    the detector does on some real walkway frames."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
     if veh_scores:  # size and the frame's edge cost vehicles from nothing to the people's rule
         sc.veh_pen = float(np.random.default_rng([seed, 2]).random())
+    if false_dogs:
+        sc.fd_rng = np.random.default_rng([seed, 3])
+        sc.false_dog = float(sc.fd_rng.uniform(0, 0.35)) if sc.fd_rng.random() < 0.6 else 0.0
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
