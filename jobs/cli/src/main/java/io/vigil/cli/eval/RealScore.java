@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +31,7 @@ final class RealScore {
     private int leadsMissing; // samples encoded without a lead frame (no motion)
     private int phantomCaptions; // captions naming a kind the reference never has in view
     private final Map<String, Integer> phantoms = new TreeMap<>();
+    private final Set<String> kindsInView; // the reference's, once
     private int movingVehicleCaptions;
     private int vehiclesRight;
     private int vehiclesCounted;
@@ -51,6 +53,7 @@ final class RealScore {
 
     RealScore(RealReference ref) {
         this.ref = ref;
+        this.kindsInView = ref.kindsInView();
     }
 
     /** Samples of a chunk encoded without their lead frame. */
@@ -65,7 +68,7 @@ final class RealScore {
         }
         boolean phantom = false;
         for (Map.Entry<String, Integer> e : s.parsed().counts().entrySet()) {
-            if (e.getValue() > 0 && !ref.kindsInView().contains(e.getKey())) {
+            if (e.getValue() > 0 && !kindsInView.contains(e.getKey())) {
                 phantoms.merge(e.getKey(), 1, Integer::sum);
                 phantom = true;
             }
