@@ -3,13 +3,12 @@
 window of 80 samples: the caption's people count, the exact caption, and "how many people are in
 view" asked at 4 samples of each window. With `--concat N` the videos are instead N
 videos of 80 samples played one after another as one stream (a cut between them, as when a
-camera is moved or a clip loops), each window scored against its own video. With `--decay THETA:SCALE`, the decoder's slow state
-entries first decay faster (`vigil_train.extend.extend` with SCALE > 1: |A| x SCALE where the
-retention over the training length is above THETA); with `--max-tau C` no entry's time constant
-1 / (mean dt x |A|) is left above C samples. Both are candidate fixes; only A_log changes.
+camera is moved or a clip loops), each window scored against its own video. With `--max-tau C`, first no
+decoder state entry's time constant 1 / (mean dt x |A|) is left above C samples (only A_log
+changes; v9 is v8 capped at 160).
 
 python -m vigil_real.longsim --work /work/runs_m1 --data /work/long/heldout_long.pkl \
-    [--dec-name dec.pt] [--decay 0.3:4 ...] [--max-tau 160 ...] [--out dec_long.pt]
+    [--dec-name dec.pt] [--max-tau 160 ...] [--out dec_long.pt]
 """
 import argparse
 import json
@@ -18,7 +17,7 @@ import math
 import numpy as np
 import torch
 
-from vigil_train.extend import extend, mean_dt
+from vigil_train.extend import mean_dt
 
 from . import data, grammar as g, sim
 from .model import MotionHead, load_head
@@ -49,11 +48,6 @@ def truth_of(objs, k, fn, *args):
     if isinstance(objs, Played):
         return fn(objs[k // WINDOW], k % WINDOW, *args)
     return fn(objs, k, *args)
-
-
-def setting(s):
-    theta, scale = s.split(":")
-    return float(theta), float(scale)
 
 
 @torch.no_grad()
@@ -92,7 +86,6 @@ def main():
     p.add_argument("--data", required=True, help="long held-out videos (data --samples 640 --half)")
     p.add_argument("--dec-name", default="dec.pt")
     p.add_argument("--videos", type=int, default=40)
-    p.add_argument("--decay", type=setting, nargs="*", default=[], metavar="THETA:SCALE")
     p.add_argument("--max-tau", type=float, nargs="*", default=[])
     p.add_argument("--concat", type=int, default=0, help="N videos of the data played as one")
     p.add_argument("--out", default=None, help="save the decoder with the last setting")
@@ -107,13 +100,13 @@ def main():
         tok = tok[:n].reshape(n // a.concat, a.concat * tok.shape[1], tok.shape[2])
         objs = [Played(objs[i:i + a.concat]) for i in range(0, n, a.concat)]
     train_tok = torch.load(W("tokens.pt"))[:200].float()  # mean dt, as extend measures it
-    settings = [None] + [("decay",) + d for d in a.decay] + [("max_tau", c) for c in a.max_tau]
+    settings = [None] + [("max_tau", c) for c in a.max_tau]
     for s in settings:
         dec = load_decoder(W(a.dec_name))
         changed = None
         if s is not None:
             mdt = mean_dt(dec, list(train_tok))
-            changed = extend(dec, mdt, s[1], s[2], WINDOW) if s[0] == "decay" else cap_tau(dec, mdt, s[1])
+            changed = cap_tau(dec, mdt, s[1])
         rows = score(dec, tok, objs)
         print(json.dumps({"setting": s, "changed": changed, "windows": rows}), flush=True)
         if a.out and s is not None and s == settings[-1]:

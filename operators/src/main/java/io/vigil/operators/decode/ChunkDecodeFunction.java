@@ -239,7 +239,7 @@ public class ChunkDecodeFunction extends KeyedProcessFunction<String, ChunkEnvel
         VideoChunk chunk = in.chunk;
         Long saved = nextSampleMs.value();
         Long heldMs = heldLeadMs.value();
-        byte[] heldPixels = heldLeadPixels.value();
+        byte[] heldPixels = heldMs == null ? null : heldLeadPixels.value();
         if (heldMs != null
                 && (heldPixels == null || heldPixels.length != preprocessor.frameSize())) {
             heldMs = null; // saved by a model of another frame size
