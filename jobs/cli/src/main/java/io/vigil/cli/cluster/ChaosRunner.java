@@ -66,9 +66,8 @@ final class ChaosRunner {
         createTopics(prefix);
         int expected = load.expected().size();
         Duration timeout = Duration.ofMillis(load.durationMs()).plusMinutes(5);
-        StandaloneFlink[] flink = {StandaloneFlink.start(dir, "a", 2, 2, Map.of())};
+        StandaloneFlink[] flink = {startCluster(dir, "a")};
         try (CommittedCaptions got = new CommittedCaptions(bootstrap, prefix + ".captions")) {
-            flink[0].awaitTaskManagers(2, Duration.ofSeconds(120));
             switch (s) {
                 case TM_KILL -> killTaskManagers(flink[0], prefix, got, expected);
                 case RESCALE -> rescale(flink[0], prefix, got, expected);
@@ -169,8 +168,7 @@ final class ChaosRunner {
         flink.killAll();
         event("kill -9 of the JobManager and both TaskManagers after %d captions", got.count());
         flink.close();
-        StandaloneFlink again = StandaloneFlink.start(dir, "b", 2, 2, Map.of());
-        again.awaitTaskManagers(2, Duration.ofSeconds(120));
+        StandaloneFlink again = startCluster(dir, "b");
         Optional<Path> latest = RunCommand.latestCheckpoint(checkpoints());
         if (latest.isEmpty()) {
             throw new IllegalStateException("no retained checkpoint under " + checkpoints());
@@ -178,6 +176,30 @@ final class ChaosRunner {
         submit(again, options(prefix, 2), latest.get().toUri().toString());
         event("new cluster resumed the job from %s", latest.get());
         return again;
+    }
+
+    /**
+     * A cluster of two TaskManagers of two slots, up and registered. A JobManager that exits while
+     * it starts (a port taken by another process between the check and its bind) is started once
+     * more, and the chaos log says why; a second failure ends the scenario.
+     */
+    private StandaloneFlink startCluster(Path dir, String tag) throws Exception {
+        StandaloneFlink flink = StandaloneFlink.start(dir, tag, 2, 2, Map.of());
+        try {
+            flink.awaitTaskManagers(2, Duration.ofSeconds(120));
+            return flink;
+        } catch (IllegalStateException e) {
+            flink.close();
+            event("cluster %s did not start: %s; starting it again", tag, e.getMessage());
+        }
+        StandaloneFlink again = StandaloneFlink.start(dir, tag + "2", 2, 2, Map.of());
+        try {
+            again.awaitTaskManagers(2, Duration.ofSeconds(120));
+            return again;
+        } catch (IllegalStateException e) {
+            again.close();
+            throw e;
+        }
     }
 
     private Configuration options(String prefix, int parallelism) {

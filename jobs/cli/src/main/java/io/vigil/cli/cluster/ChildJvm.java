@@ -1,6 +1,7 @@
 package io.vigil.cli.cluster;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +97,29 @@ final class ChildJvm implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /**
+     * The last line of this process's log or standard output that names an error or an exception
+     * (what a process that exited at start died of), or its exit status when none does.
+     */
+    String lastError() {
+        String found = null;
+        for (Path file : List.of(log, log.resolveSibling(name + ".out"))) {
+            try (Stream<String> lines = Files.lines(file)) {
+                String last =
+                        lines.filter(l -> l.contains("ERROR") || l.contains("Exception"))
+                                .reduce((a, b) -> b)
+                                .orElse(null);
+                found = last != null ? last.strip() : found;
+            } catch (IOException | UncheckedIOException e) {
+                // not written yet
+            }
+        }
+        if (found != null) {
+            return found;
+        }
+        return process.isAlive() ? "running" : "exit status " + process.exitValue();
     }
 
     /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux), then waits for the end. */
