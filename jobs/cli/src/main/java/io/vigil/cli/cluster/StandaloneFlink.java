@@ -1,8 +1,7 @@
 package io.vigil.cli.cluster;
 
+import io.vigil.jobs.kafka.LocalPorts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -75,10 +73,10 @@ final class StandaloneFlink implements AutoCloseable {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("jobmanager.rpc.address", "localhost");
         c.put("jobmanager.bind-host", "localhost");
-        c.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        c.put("jobmanager.rpc.port", String.valueOf(LocalPorts.free()));
         c.put("rest.address", "localhost");
         c.put("rest.bind-address", "localhost");
-        c.put("rest.port", String.valueOf(freePort()));
+        c.put("rest.port", String.valueOf(LocalPorts.free()));
         c.put("taskmanager.host", "localhost");
         c.put("taskmanager.bind-host", "localhost");
         c.put("taskmanager.numberOfTaskSlots", String.valueOf(slots));
@@ -206,42 +204,5 @@ final class StandaloneFlink implements AutoCloseable {
 
     private static List<String> split(String flags) {
         return Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /**
-     * A free port below the kernel's ephemeral range: a port taken from that range with {@code
-     * ServerSocket(0)} can be handed to an outgoing connection (Kafka clients open many) between
-     * this check and the JobManager's bind, and the JobManager then exits at start.
-     */
-    static int freePort() throws IOException {
-        int low = ephemeralLow();
-        for (int i = 0; low > PORTS_FROM + 100 && i < 200; i++) {
-            int port = PORTS_FROM + ThreadLocalRandom.current().nextInt(low - PORTS_FROM);
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress("localhost", port));
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static final int PORTS_FROM = 20_000;
-
-    /**
-     * The first port of {@code net.ipv4.ip_local_port_range} (Linux's default is 32768); read by
-     * lines: {@code Files.readString} returns one byte of a {@code /proc} file, whose size is 0.
-     */
-    private static int ephemeralLow() {
-        try {
-            String range =
-                    Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
-            return Integer.parseInt(range.trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 32_768;
-        }
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,13 +109,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temp dir for the embedded broker", e);
         }
         try {
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int brokerPort = LocalPorts.free();
+            int controllerPort = LocalPorts.free();
             Properties props = brokerProperties(logDir, brokerPort, controllerPort);
             int saslSslPort = 0;
             TlsMaterial tls = null;
             if (saslSsl != null) {
-                saslSslPort = freePort();
+                saslSslPort = LocalPorts.free();
                 tls = TlsMaterial.create(logDir.resolve("tls"));
                 props.putAll(
                         saslSsl.brokerProperties(brokerPort, saslSslPort, controllerPort, tls));
@@ -331,13 +329,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteQuietly(logDir);
         }
         LOG.info("Embedded Kafka at localhost:{} stopped", brokerPort);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     private static void deleteQuietly(Path dir) {
