@@ -1,12 +1,14 @@
 """Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
-[--wander | --wander-share F] [--return-share F] [--half] [--end-on] [--vehicle-scores] [--false-dogs]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
+[--wander | --wander-share F] [--return-share F] [--half] [--end-on] [--vehicle-scores] [--false-dogs]
+[--hover]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
 README); --wander adds the people who stay and wander (sim.Scene) to every video, --wander-share F
 to a share F of them (spread evenly over i), --return-share F the people who leave and come back to
 a share F (spread independently of the wanderers); --half also keeps rows_half, the detections half a
 second before each sample (the lead frame of a model with motion at the encoder); --end-on gives
 vehicles and dogs the aspect of their heading (sim.Scene's end_on), --vehicle-scores draws per video
 how much small size and a cut by the frame's edge lower a vehicle's detection (simdet),
---false-dogs gives 60 % of the videos false dog rows on detected people (sim.make_video)."""
+--false-dogs gives 60 % of the videos false dog rows on detected people, --hover static clutter
+whose score drifts about the 0.4 floor (sim.make_video)."""
 import argparse
 import multiprocessing as mp
 import pickle
@@ -18,8 +20,8 @@ from . import sim
 
 
 def _one(args):
-    seed, i, T, wander, half, returns, end_on, veh_scores, false_dogs = args
-    v = sim.make_video(seed * 1_000_000 + i, T, wander, half, returns, end_on, veh_scores, false_dogs)
+    seed, i, T, wander, half, returns, end_on, veh_scores, false_dogs, hover = args
+    v = sim.make_video(seed * 1_000_000 + i, T, wander, half, returns, end_on, veh_scores, false_dogs, hover)
     for o in v["objs"]:  # compact
         o["pos"] = o["pos"].astype(np.float16)
     return v
@@ -33,10 +35,10 @@ def in_share(i, share, step=0.6180339887, offset=0.0):
 
 
 def build(path, seed, videos, T, procs=2, wander=0.0, half=False, returns=0.0, end_on=False,
-          veh_scores=False, false_dogs=False):
+          veh_scores=False, false_dogs=False, hover=False):
     t0 = time.time()
     jobs = [(seed, i, T, in_share(i, wander), half, in_share(i, returns, 0.7548776662, 0.5), end_on,
-             veh_scores, false_dogs)
+             veh_scores, false_dogs, hover)
             for i in range(videos)]
     with mp.Pool(procs) as p:
         vs = p.map(_one, jobs, chunksize=16)
@@ -73,6 +75,8 @@ if __name__ == "__main__":
                     help="what small size and the frame's edge cost a vehicle's detection, drawn per video")
     ap.add_argument("--false-dogs", action="store_true",
                     help="false dog rows on detected people, at a rate drawn per video")
+    ap.add_argument("--hover", action="store_true",
+                    help="static clutter whose score drifts about the floor, in 60 %% of the videos")
     a = ap.parse_args()
     build(a.out, a.seed, a.videos, a.samples, a.procs, 1.0 if a.wander else a.wander_share, a.half,
-          a.return_share, a.end_on, a.vehicle_scores, a.false_dogs)
+          a.return_share, a.end_on, a.vehicle_scores, a.false_dogs, a.hover)

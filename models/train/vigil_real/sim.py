@@ -15,7 +15,7 @@ import numpy as np
 
 from . import detfeat as df
 from . import grammar as g
-from .simdet import detector_rows, occlusion
+from .simdet import detector_rows, hovering_clutter, occlusion
 
 AR = df.H / df.W  # a height unit in width units
 NK = len(g.KINDS)
@@ -55,6 +55,7 @@ class Scene:
         self.veh_pen = 1.0  # what small size and the frame's edge cost a vehicle (simdet; make_video)
         self.false_dog = 0.0  # chance a detected person also yields a false dog row (simdet)
         self.fd_rng = None  # its own generator (make_video's false_dogs), so the rest is unchanged
+        self.hover, self.hv_rng = [], None  # clutter about the floor (simdet.hovering_clutter)
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row
@@ -218,7 +219,7 @@ def box_visible(b):
 
 
 def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, veh_scores=False,
-               false_dogs=False):
+               false_dogs=False, hover=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
     to the previous sample; drawn after everything else, so the rest is unchanged); with end_on,
@@ -226,7 +227,9 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
     size or a cut by the frame's edge lowers its detection is drawn per video (simdet); with
     false_dogs, 60 % of the videos get a rate from 0 to 0.35 at which a detected person also
     yields a dog row on the lower part of its box near the 0.4 floor (no dog in the truth), as
-    the detector does on some real walkway frames."""
+    the detector does on some real walkway frames (a model of it that proved wrong: the walkway's
+    false dog is a rock); with hover, 60 % of the videos get static clutter whose score drifts
+    about the floor (simdet.hovering_clutter, the rock's model), from a generator of its own."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
     if veh_scores:  # size and the frame's edge cost vehicles from nothing to the people's rule
@@ -234,6 +237,10 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
     if false_dogs:
         sc.fd_rng = np.random.default_rng([seed, 3])
         sc.false_dog = float(sc.fd_rng.uniform(0, 0.35)) if sc.fd_rng.random() < 0.6 else 0.0
+    if hover:
+        sc.hv_rng = np.random.default_rng([seed, 4])
+        if sc.hv_rng.random() < 0.6:
+            hovering_clutter(sc.hv_rng, sc, T)
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
@@ -269,7 +276,7 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
     aux = np.stack([aux_targets(objs, s) for s in range(T)])
     out = {"rows": rows.astype(np.float16), "aux": aux.astype(np.float16), "objs": objs}
     if half:
-        out["rows_half"] = np.stack([detector_rows(rng, sc, mid, s, occ[:, s]) for s in range(T)]).astype(np.float16)
+        out["rows_half"] = np.stack([detector_rows(rng, sc, mid, s, occ[:, s], True) for s in range(T)]).astype(np.float16)
     return out
 
 

@@ -3,7 +3,8 @@
 opencv-doc's real stills (calib.py, docs/model-card-cam.md): misses (small, occluded, cut by the
 frame's edge), score jitter per object and per video (the scene's gain), size and occlusion
 penalties, class leakage (car/truck/bus, bicycle/motorcycle), cross-level duplicates, static
-clutter read as objects (1.2 per scene on average, scores 0.12-0.5, e.g. a rock as a dog),
+clutter read as objects (1.2 per scene on average, scores 0.12-0.5, e.g. a rock as a dog; with
+make_video's hover, also clutter whose score drifts about the 0.4 floor in runs of seconds),
 transient false positives at 0.1-0.42, and the background floor of weak local maxima; then
 detfeat.detections, the same NMS and score floor the encoder graph applies to the real detector's
 cells.
@@ -61,10 +62,34 @@ def false_dog(rng, b):
     return row
 
 
-def detector_rows(rng, sc, objs, s, occs):
-    """The detections of one sample: sc is the scene (its gain, its clutter: x, y, height, kind,
-    aspect, base score, presence), objs the objects with their boxes, occs their hidden shares."""
+def hovering_clutter(rng, sc, T, kinds_p=(0.35, 0.05, 0.1, 0.05, 0.02, 0.08, 0.35)):
+    """make_video's hover: 60 % of the videos get one or two static things that the detector reads
+    as an object with a score hovering about the 0.4 floor (the walkway's rock, read as a dog at
+    0.40-0.48 on 14 % of its frames, in runs of seconds), -> sc.hover: (box, kind, scores
+    [2T + 1]) with scores[2s + 1] at sample s and scores[2s] at its lead half a second before; the score
+    drifts slowly (AR(1), 0.85 per half second), so it crosses the floor in runs, not i.i.d."""
+    n = rng.choice(3, p=[0.4, 0.4, 0.2])
+    for _ in range(n):
+        ki = rng.choice(NK, p=kinds_p)
+        hh = float(np.exp(rng.uniform(np.log(0.03), np.log(0.15))))
+        box = _clip_box(np.array([rng.uniform(0.03, 0.97), rng.uniform(max(sc.ytop, 0.1), 0.97),
+                                  hh * rng.uniform(0.6, 1.6) * AR, hh]))
+        z = np.empty(2 * T + 1)
+        z[0] = rng.normal()
+        for k in range(1, len(z)):
+            z[k] = 0.85 * z[k - 1] + np.sqrt(1 - 0.85 ** 2) * rng.normal()
+        base, sd = rng.uniform(0.3, 0.44), rng.uniform(0.03, 0.06)
+        sc.hover.append((box, ki, np.clip(base + sd * z, 0.05, 0.55)))
+
+
+def detector_rows(rng, sc, objs, s, occs, half=False):
+    """The detections of one sample (half: of its lead frame half a second before): sc is the
+    scene (its gain, its clutter: x, y, height, kind, aspect, base score, presence; its hovering
+    clutter), objs the objects with their boxes, occs their hidden shares."""
     rows = []
+    for box, ki, scores in sc.hover:  # its own generator: the other draws stay as without it
+        jb = box + sc.hv_rng.normal(0, 0.003, 4) * np.array([1, 1, box[2], box[3]])
+        rows.append(_row(sc.hv_rng, ki, scores[2 * s + (0 if half else 1)], _clip_box(jb)))
     here = [(o, oc) for o, oc in zip(objs, occs) if not np.isnan(o["pos"][s, 0])]
     for o, occ in here:
         b = o["pos"][s]
