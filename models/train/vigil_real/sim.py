@@ -56,6 +56,7 @@ class Scene:
         self.false_dog = 0.0  # chance a detected person also yields a false dog row (simdet)
         self.fd_rng = None  # its own generator (make_video's false_dogs), so the rest is unchanged
         self.hover, self.hv_rng = [], None  # clutter about the floor (simdet.hovering_clutter)
+        self.lk_rng = None  # clutter's second kind (simdet.leak_second), its own generator
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row
@@ -219,7 +220,7 @@ def box_visible(b):
 
 
 def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, veh_scores=False,
-               false_dogs=False, hover=False):
+               false_dogs=False, hover=False, leak=False):
     """-> dict(rows [T, K, 11] f16, aux [T, AUX] f16, objs: list of per-object arrays); with half,
     also rows_half [T, K, 11]: the detections half a second before each sample (positions midway
     to the previous sample; drawn after everything else, so the rest is unchanged); with end_on,
@@ -229,7 +230,8 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
     yields a dog row on the lower part of its box near the 0.4 floor (no dog in the truth), as
     the detector does on some real walkway frames (a model of it that proved wrong: the walkway's
     false dog is a rock); with hover, 60 % of the videos get static clutter whose score drifts
-    about the floor (simdet.hovering_clutter, the rock's model), from a generator of its own."""
+    about the floor (simdet.hovering_clutter, the rock's model), from a generator of its own; with
+    leak, every clutter row also scores a second kind as real weak rows do (simdet.leak_second)."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
     if veh_scores:  # size and the frame's edge cost vehicles from nothing to the people's rule
@@ -241,6 +243,8 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
         sc.hv_rng = np.random.default_rng([seed, 4])
         if sc.hv_rng.random() < 0.6:
             hovering_clutter(sc.hv_rng, sc, T)
+    if leak:
+        sc.lk_rng = np.random.default_rng([seed, 5])
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
