@@ -184,21 +184,19 @@ final class ChaosRunner {
      * more, and the chaos log says why; a second failure ends the scenario.
      */
     private StandaloneFlink startCluster(Path dir, String tag) throws Exception {
-        StandaloneFlink flink = StandaloneFlink.start(dir, tag, 2, 2, Map.of());
-        try {
-            flink.awaitTaskManagers(2, Duration.ofSeconds(120));
-            return flink;
-        } catch (IllegalStateException e) {
-            flink.close();
-            event("cluster %s did not start: %s; starting it again", tag, e.getMessage());
-        }
-        StandaloneFlink again = StandaloneFlink.start(dir, tag + "2", 2, 2, Map.of());
-        try {
-            again.awaitTaskManagers(2, Duration.ofSeconds(120));
-            return again;
-        } catch (IllegalStateException e) {
-            again.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            String name = attempt == 1 ? tag : tag + attempt;
+            StandaloneFlink flink = StandaloneFlink.start(dir, name, 2, 2, Map.of());
+            try {
+                flink.awaitTaskManagers(2, Duration.ofSeconds(120));
+                return flink;
+            } catch (IllegalStateException e) {
+                flink.close();
+                if (attempt == 2) {
+                    throw e;
+                }
+                event("cluster %s did not start: %s; starting it again", name, e.getMessage());
+            }
         }
     }
 
