@@ -23,13 +23,22 @@ IMAGES = ["messi5.jpg", "basketball1.png", "basketball2.png", "licenseplate_moti
           "starry_night.jpg", "orange.jpg", "apple.jpg", "graf1.png", "leuvenA.jpg"]
 
 
-def read_rgb(path):
+def read_frames(path, stride=1, limit=None):
+    """-> uint8 [N, h, w, 3] RGB of every stride-th frame (at most limit) at the video's own size."""
     pr = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                          "stream=width,height", "-of", "json", path], capture_output=True, text=True)
     s = json.loads(pr.stdout)["streams"][0]
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-frames:v", "1", "-f", "rawvideo",
-                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(s["height"], s["width"], 3)
+    cmd = ["ffmpeg", "-v", "error", "-i", path]
+    if stride > 1:
+        cmd += ["-vf", f"select=not(mod(n\\,{stride}))", "-vsync", "0"]
+    if limit:
+        cmd += ["-frames:v", str(limit)]
+    raw = subprocess.run(cmd + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, s["height"], s["width"], 3)
+
+
+def read_rgb(path):
+    return read_frames(path, limit=1)[0]
 
 
 def detector(threads=1):

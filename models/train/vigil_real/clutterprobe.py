@@ -1,7 +1,7 @@
 """Static clutter on a camera: the things the detector reads as an object at one place, on and off,
 with no object there to explain it (the walkway's rock read as a dog). Runs NanoDet-g and the
 encoder's decode (detfeat: group NMS, the 0.4 floor) on every `--stride`-th frame of a video at the
-model's input size, groups the rows that pass the floor by kind and by where their box is (centre and
+model's input size (box resize), groups the rows that pass the floor by kind and by where their box is (centre and
 size within `--tol` of the frame), and prints one JSON line per group that stays put: kind, box,
 share of the probed frames it is on, its runs of consecutive probed frames, score percentiles, and
 the share of its rows that a person box covers (a false dog on a walker's legs would be covered;
@@ -11,21 +11,13 @@ python -m vigil_real.clutterprobe VIDEO [--stride 2] [--min-share 0.05] [--tol 0
 """
 import argparse
 import json
-import subprocess
+import os
+import sys
 
 import numpy as np
 
 from . import detfeat as df
-from .calib import detector, run
-
-
-def frames(path, stride):
-    """-> uint8 [N, H, W, 3] RGB of every stride-th frame, box-resized to the model's input."""
-    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select=not(mod(n\\,{stride})),scale={df.W}:{df.H}:flags=area", "-vsync", "0",
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, df.H, df.W, 3)
+from .calib import detector, read_frames, run
 
 
 def covered(b, others):
@@ -73,9 +65,11 @@ def main():
     ap.add_argument("--min-share", type=float, default=0.05, help="report groups on this share of frames")
     ap.add_argument("--tol", type=float, default=0.01, help="a group's box tolerance, share of the frame")
     a = ap.parse_args()
-    rgb = frames(a.video, a.stride)
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    from vigil_train.frames import box_resize  # the contract's resize, as the Java path does
+    rgb = read_frames(a.video, a.stride)
     sess = detector(threads=2)
-    rows = [r for s in range(0, len(rgb), 32) for r in run(sess, rgb[s:s + 32].astype(np.float32))]
+    rows = [r for s in range(0, len(rgb), 32) for r in run(sess, box_resize(rgb[s:s + 32], df.H, df.W))]
     for g in sorted(groups(rows, a.tol), key=lambda g: -len(g["hits"])):
         share = len({h[0] for h in g["hits"]}) / len(rows)
         if share < a.min_share:

@@ -10,7 +10,6 @@ python -m vigil_real.kinddiag VIDEO --head H.pt --dec D.pt [--kind dog] [--fps 1
 """
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -18,20 +17,9 @@ import torch
 
 from . import detfeat as df
 from . import grammar as g
-from .calib import detector, run
+from .calib import detector, read_frames, run
 from .model import load_head
 from .train import greedy, load_decoder
-
-
-def frames(path):
-    """-> uint8 [N, h, w, 3] RGB of every frame at the video's own size."""
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                            "stream=width,height", "-of", "csv=p=0", path],
-                           capture_output=True, text=True, check=True).stdout
-    w, h = (int(v) for v in probe.strip().split(",")[:2])
-    cmd = ["ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)
 
 
 def sample_rows(rgb, fps, sess):
@@ -89,7 +77,7 @@ def main():
     ki = df.KINDS.index(a.kind)
     word = g.PLURAL[a.kind]
     head, dec = load_head(a.head).eval(), load_decoder(a.dec).eval()
-    rows = sample_rows(frames(a.video), a.fps, detector(threads=2))
+    rows = sample_rows(read_frames(a.video), a.fps, detector(threads=2))
     variants, mine = edits(rows, ki)
     print(f"{a.video}: {len(rows)} samples; {a.kind} rows in {int(mine[:, :df.K].any(1).sum())} samples, "
           f"in {int(mine[:, df.K:].any(1).sum())} leads")

@@ -65,7 +65,7 @@ def false_dog(rng, b):
 def hovering_clutter(rng, sc, T, kinds_p=(0.35, 0.05, 0.1, 0.05, 0.02, 0.08, 0.35)):
     """make_video's hover: 60 % of the videos get one or two static things that the detector reads
     as an object with a score hovering about the 0.4 floor (the walkway's rock, read as a dog at
-    0.41-0.45 on 11-14 % of its frames, in runs of seconds; clutterprobe) -> sc.hover: (box, kind,
+    0.41-0.48 on 14 % of its frames, in runs of seconds; clutterprobe) -> sc.hover: (box, kind,
     scores [2T + 1]), scores[2s + 1] at sample s and scores[2s] at its lead half a second before;
     the score drifts slowly (AR(1), 0.85 per half second), so it crosses the floor in runs."""
     n = rng.choice(3, p=[0.4, 0.4, 0.2])
