@@ -1,6 +1,6 @@
 """Build simulated datasets: python -m vigil_real.data --seed S --videos N --samples T --out F
 [--wander | --wander-share F] [--return-share F] [--half] [--end-on] [--vehicle-scores] [--false-dogs]
-[--hover] [--leak]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
+[--hover] [--leak [cross]]. Video i uses seed S*1_000_000 + i (training 1, held-out 9; see
 README); --wander adds the people who stay and wander (sim.Scene) to every video, --wander-share F
 to a share F of them (spread evenly over i), --return-share F the people who leave and come back to
 a share F (spread independently of the wanderers); --half also keeps rows_half, the detections half a
@@ -8,7 +8,8 @@ second before each sample (the lead frame of a model with motion at the encoder)
 vehicles and dogs the aspect of their heading (sim.Scene's end_on), --vehicle-scores draws per video
 how much small size and a cut by the frame's edge lower a vehicle's detection (simdet),
 --false-dogs gives 60 % of the videos false dog rows on detected people, --hover static clutter
-whose score drifts about the 0.4 floor, --leak a second kind on every clutter row (sim.make_video)."""
+whose score drifts about the 0.4 floor, --leak a second kind on every clutter row (sim.make_video;
+--leak cross: for vehicle-kind clutter, no vehicle)."""
 import argparse
 import multiprocessing as mp
 import pickle
@@ -78,7 +79,9 @@ if __name__ == "__main__":
                     help="false dog rows on detected people, at a rate drawn per video")
     ap.add_argument("--hover", action="store_true",
                     help="static clutter whose score drifts about the floor, in 60 %% of the videos")
-    ap.add_argument("--leak", action="store_true", help="clutter rows also score a second kind (simdet.leak_second)")
+    ap.add_argument("--leak", nargs="?", const="any", choices=["any", "cross"], default=None,
+                    help="clutter rows also score a second kind (simdet.leak_second); cross: for a "
+                         "vehicle-kind clutter row, no vehicle")
     a = ap.parse_args()
     build(a.out, a.seed, a.videos, a.samples, a.procs, 1.0 if a.wander else a.wander_share, a.half,
           a.return_share, a.end_on, a.vehicle_scores, a.false_dogs, a.hover, a.leak)

@@ -57,6 +57,7 @@ class Scene:
         self.fd_rng = None  # its own generator (make_video's false_dogs), so the rest is unchanged
         self.hover, self.hv_rng = [], None  # clutter about the floor (simdet.hovering_clutter)
         self.lk_rng = None  # clutter's second kind (simdet.leak_second), its own generator
+        self.lk_cross = False  # ... and for vehicle-kind clutter, no vehicle (leak "cross")
         r = rng
         self.yh = r.uniform(-0.35, 0.3)  # horizon row (may be above the frame)
         self.h0 = r.uniform(0.14, 0.42)  # a person's height at the bottom row
@@ -231,7 +232,8 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
     the detector does on some real walkway frames (a model of it that proved wrong: the walkway's
     false dog is a rock); with hover, 60 % of the videos get static clutter whose score drifts
     about the floor (simdet.hovering_clutter, the rock's model), from a generator of its own; with
-    leak, every clutter row also scores a second kind as real weak rows do (simdet.leak_second)."""
+    leak, every clutter row also scores a second kind as real weak rows do (simdet.leak_second; leak
+    "cross": a vehicle-kind clutter row's second kind is no vehicle)."""
     rng = np.random.default_rng(seed)
     sc = Scene(rng, T, wander, returns, np.random.default_rng([seed, 1]) if end_on else None)
     if veh_scores:  # size and the frame's edge cost vehicles from nothing to the people's rule
@@ -245,6 +247,7 @@ def make_video(seed, T, wander=False, half=False, returns=False, end_on=False, v
             hovering_clutter(sc.hv_rng, sc, T)
     if leak:
         sc.lk_rng = np.random.default_rng([seed, 5])
+        sc.lk_cross = leak == "cross"
     for s in range(-BURN, T):
         if s > -BURN:
             sc.step()
