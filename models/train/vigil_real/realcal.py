@@ -60,16 +60,17 @@ def fetch(cache):
     return out
 
 
-def real_rows(path, batch=16):
-    """-> list per frame of person rows [n, 5] (score, cx, cy, w, h), scores >= 0.25; cached
-    beside the video."""
-    cache = path + ".person_rows.npz"
+def real_rows(path, batch=16, crop=CROP, cache=None):
+    """-> list per frame of person rows [n, 5] (score, cx, cy, w, h), scores >= 0.25; cached in
+    the file cache (by default beside the video). crop: an ffmpeg filter for the active picture
+    ("null" for all of it)."""
+    cache = cache or path + ".person_rows.npz"
     if os.path.exists(cache):
         z = np.load(cache)
         return np.split(z["rows"], z["cuts"])
     from .calib import detector, run
     sess = detector(threads=2)
-    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf", f"{CROP},scale={df.W}:{df.H}:flags=area",
+    cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf", f"{crop},scale={df.W}:{df.H}:flags=area",
            "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
     size = df.H * df.W * 3

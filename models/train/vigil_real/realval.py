@@ -20,12 +20,13 @@ from . import realcal
 from .export import OUT, onnx_greedy, session
 
 
-def frames_at(path, every=30, also=None, size=(df.W, df.H)):
+def frames_at(path, every=30, also=None, size=(df.W, df.H), crop=realcal.CROP):
     """Frames n = 0, every, 2 every, ... (and with also, n = also, every + also, ... between) of
-    the film's active picture at size (W, H) -> uint8 [N, H, W, 3] RGB."""
+    the active picture (crop: an ffmpeg filter, the film's by default) at size (W, H) -> uint8
+    [N, H, W, 3] RGB."""
     pick = f"not(mod(n\\,{every}))" + (f"+eq(mod(n\\,{every})\\,{also})" if also else "")
     cmd = ["ffmpeg", "-v", "error", "-i", path, "-vf",
-           f"select='{pick}',{realcal.CROP},scale={size[0]}:{size[1]}:flags=area",
+           f"select='{pick}',{crop},scale={size[0]}:{size[1]}:flags=area",
            "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, size[1], size[0], 3)
