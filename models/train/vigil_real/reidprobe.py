@@ -193,6 +193,9 @@ def main():
                 pos.append(c)
             elif e[0] != f[0] and abs(e[1] - f[1]) <= 10:
                 neg.append(c)
+    if not pos or not neg:
+        raise SystemExit(f"reidprobe: {path}: {len(tracks)} tracks, {len(emb)} rows give {len(pos)} pairs of one "
+                         f"person >= {a.gap} s apart and {len(neg)} of two people: too few for an AUC")
     pos, neg = np.array(pos), np.array(neg)
     rng = np.random.default_rng(0)
     p, n = rng.choice(pos, min(len(pos), 4000)), rng.choice(neg, min(len(neg), 4000))
