@@ -182,6 +182,8 @@ def main():
         emb = embeddings(tracks, feature_maps(path, a.every, crop), fps)
     else:
         crops = box_crops(tracks, path, a.every, crop, fps)
+        if not crops:
+            raise SystemExit(f"reidprobe: {path}: {len(tracks)} tracks give no box to embed")
         emb = mobilenet_embeddings(crops) if a.embedder == "mobilenetv2" else colour_embeddings(crops)
     pos, neg = [], []
     for i, e in enumerate(emb):
