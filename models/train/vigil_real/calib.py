@@ -54,9 +54,16 @@ def run(sess, rgb_small):  # float32 [N, H, W, 3] RGB 0..255 -> candidates [N, K
     return df.candidates(outs)
 
 
-def main():
+def run_frames(sess, rgb, batch=16):
+    """uint8 [N, h, w, 3] RGB frames at their own size -> candidates [N, K, 11], each frame
+    box-resized to the model's input as the Java path does (vigil_train.frames.box_resize)."""
     sys.path.insert(0, os.path.join(REPO, "models", "train"))
     from vigil_train.frames import box_resize
+    return np.concatenate([run(sess, box_resize(rgb[s:s + batch], df.H, df.W))
+                           for s in range(0, len(rgb), batch)])
+
+
+def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "logs", "calib.json"))
     a = ap.parse_args()
@@ -67,7 +74,7 @@ def main():
         if not os.path.exists(p):
             continue
         rgb = read_rgb(p)
-        c = run(sess, box_resize(rgb[None], df.H, df.W))[0]
+        c = run_frames(sess, rgb[None])[0]
         sc = c[:, :7].max(1)
         all_scores.append(np.sort(sc)[::-1])
         rows = [{"kind": df.KINDS[int(r[:7].argmax())], "score": round(float(r[:7].max()), 3),

@@ -11,13 +11,11 @@ python -m vigil_real.clutterprobe VIDEO [--stride 2] [--min-share 0.05] [--tol 0
 """
 import argparse
 import json
-import os
-import sys
 
 import numpy as np
 
 from . import detfeat as df
-from .calib import detector, read_frames, run
+from .calib import detector, read_frames, run_frames
 
 
 def covered(b, others):
@@ -65,11 +63,7 @@ def main():
     ap.add_argument("--min-share", type=float, default=0.05, help="report groups on this share of frames")
     ap.add_argument("--tol", type=float, default=0.01, help="a group's box tolerance, share of the frame")
     a = ap.parse_args()
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from vigil_train.frames import box_resize  # the contract's resize, as the Java path does
-    rgb = read_frames(a.video, a.stride)
-    sess = detector(threads=2)
-    rows = [r for s in range(0, len(rgb), 32) for r in run(sess, box_resize(rgb[s:s + 32], df.H, df.W))]
+    rows = list(run_frames(detector(threads=2), read_frames(a.video, a.stride), 32))
     for g in sorted(groups(rows, a.tol), key=lambda g: -len(g["hits"])):
         share = len({h[0] for h in g["hits"]}) / len(rows)
         if share < a.min_share:

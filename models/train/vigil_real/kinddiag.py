@@ -9,32 +9,24 @@ diagnosis, not a score: on the walkway it showed that the rock's dog row, which 
 python -m vigil_real.kinddiag VIDEO --head H.pt --dec D.pt [--kind dog] [--fps 10]
 """
 import argparse
-import os
-import sys
 
 import numpy as np
 import torch
 
 from . import detfeat as df
 from . import grammar as g
-from .calib import detector, read_frames, run
+from .calib import detector, read_frames, run_frames
 from .model import load_head
 from .train import greedy, load_decoder
 
 
 def sample_rows(rgb, fps, sess):
     """-> [T, 2K, 11]: each sample's detections (one per second), then its lead's (0.5 s before);
-    frames box-resized as the Java path does (vigil_train.frames.box_resize)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from vigil_train.frames import box_resize
+    frames box-resized as the Java path does (calib.run_frames)."""
     T = len(rgb) // fps
     now = [fps * k for k in range(T)]
     lead = [max(fps * k - fps // 2, 0) for k in range(T)]
-
-    def rows(idx):
-        return np.concatenate([run(sess, box_resize(rgb[idx[s:s + 16]], df.H, df.W))
-                               for s in range(0, len(idx), 16)])
-    return np.concatenate([rows(now), rows(lead)], 1)
+    return np.concatenate([run_frames(sess, rgb[now]), run_frames(sess, rgb[lead])], 1)
 
 
 @torch.no_grad()
